@@ -44,6 +44,12 @@ class Layer:
     #: Names of attributes holding arrays that belong to the state but are not trained.
     buffer_names: tuple[str, ...] = ()
 
+    #: When False, ``backward`` may skip computing dL/d(input) and return None.
+    #: Only the first layer of a model can use this (its input is the data, which
+    #: needs no gradient); ``fit`` sets it on the model, which passes it to its
+    #: first layer.  Layers without a cheaper path simply ignore it.
+    needs_input_grad: bool = True
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         LAYER_REGISTRY[cls.__name__] = cls

@@ -23,7 +23,8 @@ class Linear(Layer):
     Backward:  given g = dL/dy (N, out_features):
                dW = x.T @ g          (in_features, out_features)
                db = g.sum(axis=0)    (out_features,)
-               dx = g @ W.T          (N, in_features)
+               dx = g @ W.T          (N, in_features)   (skipped, returning None, when
+                                                        ``needs_input_grad`` is False)
 
     ``W`` is stored as (in_features, out_features), the orientation of the
     tutorial's ``X @ weights`` (PyTorch stores the transpose).  Inputs with
@@ -81,6 +82,8 @@ class Linear(Layer):
         self.weight.accumulate_grad(x2.T @ g2)                  # (in, out)
         if self.bias is not None:
             self.bias.accumulate_grad(g2.sum(axis=0))           # (out,)
+        if not self.needs_input_grad:
+            return None
         return grad_out @ self.weight.data.T                    # (N, in)
 
     def get_config(self) -> dict[str, Any]:

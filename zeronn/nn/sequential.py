@@ -43,7 +43,27 @@ class Sequential(Layer):
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         for layer in reversed(self.layers):
             grad_out = layer.backward(grad_out)
+            if grad_out is None:        # the layers before this one hold no parameters
+                return None
         return grad_out
+
+    @property
+    def needs_input_grad(self) -> bool:  # type: ignore[override]
+        """Whether backward must return dL/dx.
+
+        Setting it to False tells the leading layers, up to and including the
+        first one with parameters, that nothing before them needs a gradient:
+        that layer skips its input-gradient product and backward stops there,
+        returning None.  ``fit`` does this, since the data needs no gradient.
+        """
+        return self.layers[0].needs_input_grad if self.layers else True
+
+    @needs_input_grad.setter
+    def needs_input_grad(self, value: bool) -> None:
+        for layer in self.layers:
+            layer.needs_input_grad = bool(value)
+            if layer.num_parameters() > 0:
+                break
 
     def named_children(self) -> Iterator[tuple[str, Layer]]:
         for position, layer in enumerate(self.layers):
