@@ -5,11 +5,12 @@ the library around them (losses, optimizers, training loop, data, model files)
 follows PyTorch's names so what you learn here transfers.
 """
 
-from zeronn import nn
-from zeronn import losses
+from zeronn import data, datasets, functional, io, losses, metrics, nn, optim, plot, train
 from zeronn.dtype import get_default_dtype, set_default_dtype
 from zeronn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from zeronn.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+from zeronn.io import load, save
+from zeronn.train import evaluate, fit, predict
 from zeronn.random import manual_seed
 
 __version__ = "0.1.0"
@@ -17,7 +18,20 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "nn",
+    "functional",
     "losses",
+    "optim",
+    "data",
+    "datasets",
+    "metrics",
+    "train",
+    "io",
+    "plot",
+    "fit",
+    "evaluate",
+    "predict",
+    "save",
+    "load",
     "get_default_dtype",
     "set_default_dtype",
     "gradcheck",

@@ -1,0 +1,59 @@
+"""Settings of ``zeronn train``: defaults, resuming, and the command that repeats a run."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from zeronn.cli.errors import CLIError
+from zeronn.cli.main import build_parser
+from zeronn.cli.settings import read_run_file, reproduce_command, resolve, write_run_file
+
+
+def parse(*words: str):
+    return build_parser().parse_args(["train", *words])
+
+
+def test_defaults_depend_on_the_dataset():
+    moons = resolve(parse("--data", "moons"))
+    mnist = resolve(parse("--data", "mnist", "--model", "lenet"))
+    assert (moons["epochs"], moons["lr"], moons["batch_size"]) == (50, 0.01, 32)
+    assert (mnist["epochs"], mnist["lr"], mnist["batch_size"]) == (10, 0.001, 64)
+    assert moons["out"].endswith("moons-mlp") and mnist["out"].endswith("mnist-lenet")
+    assert resolve(parse("--data", "my data.csv"))["out"].endswith("my-data-mlp")
+    assert moons["seed"] == 0 and moons["optimizer"] == "adam"
+
+
+def test_typed_options_win():
+    settings = resolve(parse("--data", "moons", "--lr", "0.5", "--epochs", "3", "--hidden", "4", "5"))
+    assert settings["lr"] == 0.5 and settings["epochs"] == 3 and settings["hidden"] == [4, 5]
+
+
+def test_reproduce_command_parses_back_to_the_same_settings():
+    settings = resolve(parse("--data", "spirals", "--hidden", "16", "16", "--activation", "tanh", "--lr", "0.02",
+                             "--patience", "3", "--no-plots", "--out", "runs/my run"))
+    command = reproduce_command(settings)
+    assert command.startswith("zeronn train --data spirals")
+    assert "'runs/my run'" in command
+    again = resolve(build_parser().parse_args(shlex.split(command)[1:]))
+    assert again == settings
+
+
+def test_resume_keeps_the_saved_settings(tmp_path):
+    first = resolve(parse("--data", "moons", "--lr", "0.3", "--epochs", "5", "--out", str(tmp_path)))
+    write_run_file(str(tmp_path), first, "zeronn train ...")
+    assert read_run_file(str(tmp_path)) == first
+    resumed = resolve(parse("--resume", "--out", str(tmp_path), "--epochs", "9"))
+    assert resumed["lr"] == 0.3 and resumed["epochs"] == 9 and resumed["data"] == "moons"
+    same = resolve(parse("--resume", "--out", str(tmp_path), "--data", "moons", "--lr", "0.3"))
+    assert same["epochs"] == 5
+    with pytest.raises(CLIError, match="--lr 0.1 differs from the interrupted run's 0.3"):
+        resolve(parse("--resume", "--out", str(tmp_path), "--lr", "0.1"))
+
+
+def test_resume_errors(tmp_path):
+    with pytest.raises(CLIError, match="--resume needs --out"):
+        resolve(parse("--resume"))
+    with pytest.raises(CLIError, match="nothing to resume in"):
+        resolve(parse("--resume", "--out", str(tmp_path)))

@@ -1,0 +1,47 @@
+"""Binary cross-entropy on probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zeronn.losses._checks import matching_target
+from zeronn.losses.loss import Loss
+
+__all__ = ["BCELoss"]
+
+#: Floor of each log term, as in PyTorch: a prediction of exactly 0 or 1 costs at most 100, not inf.
+LOG_FLOOR = -100.0
+#: Floor of p * (1 - p) in the gradient, as in PyTorch.
+GRAD_EPS = 1e-12
+
+
+class BCELoss(Loss):
+    """Binary cross-entropy between predicted probabilities p in [0, 1] and targets y in [0, 1].
+
+    Per element:  l = -(y * log(p) + (1 - y) * log(1 - p)),   each log floored at -100
+                  dl/dp = (p - y) / (p * (1 - p)),            the denominator floored at 1e-12
+
+    Feed it the output of a ``Sigmoid``.  For raw scores use
+    ``BCEWithLogitsLoss``, which fuses the sigmoid and is more accurate.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
+    """
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        p, y = matching_target(self, prediction, target)
+        if p.size and (p.min() < 0 or p.max() > 1):
+            raise ValueError(
+                f"{self!r} expects probabilities in [0, 1] (e.g. the output of Sigmoid), got values "
+                f"from {p.min():.4g} to {p.max():.4g}; for raw scores use BCEWithLogitsLoss"
+            )
+        self._p, self._y = p, y
+        with np.errstate(divide="ignore"):                  # log(0) = -inf, floored just below
+            log_p = np.maximum(np.log(p), LOG_FLOOR)
+            log_1mp = np.maximum(np.log1p(-p), LOG_FLOOR)
+        return -(y * log_p + (1 - y) * log_1mp)
+
+    def backward_elements(self) -> np.ndarray:
+        p, y = self._p, self._y
+        return (p - y) / np.maximum(p * (1 - p), GRAD_EPS)

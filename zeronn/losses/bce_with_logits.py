@@ -1,0 +1,35 @@
+"""Binary cross-entropy on raw scores (logits), with the sigmoid built in."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zeronn import functional as F
+from zeronn.losses._checks import matching_target
+from zeronn.losses.loss import Loss
+
+__all__ = ["BCEWithLogitsLoss"]
+
+
+class BCEWithLogitsLoss(Loss):
+    """Binary cross-entropy of sigmoid(z) against targets y in [0, 1], computed from the logits z.
+
+    Per element:  l = -(y * log(sigmoid(z)) + (1 - y) * log(1 - sigmoid(z)))
+                    = max(z, 0) - z * y + log(1 + exp(-|z|))      (stable form: exp never overflows)
+                  dl/dz = sigmoid(z) - y
+
+    Use it instead of ``Sigmoid`` + ``BCELoss``: the same loss, without the
+    overflow and rounding of taking log of a sigmoid.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
+    """
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        z, y = matching_target(self, prediction, target)
+        self._z, self._y = z, y
+        return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+    def backward_elements(self) -> np.ndarray:
+        return F.sigmoid(self._z) - self._y

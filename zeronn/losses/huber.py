@@ -1,0 +1,51 @@
+"""Huber loss: squared for small errors, absolute for large ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from zeronn._validation import check_positive_float
+from zeronn.losses._checks import matching_target
+from zeronn.losses.loss import Loss
+
+__all__ = ["HuberLoss"]
+
+
+class HuberLoss(Loss):
+    """Squared error near the target, absolute error far from it: robust to outliers.
+
+    With d = p - y:
+      l = d^2 / 2                     where |d| <= delta
+      l = delta * (|d| - delta / 2)   elsewhere
+      dl/dp = clip(d, -delta, delta)
+
+    The two pieces meet with equal value and slope at |d| = delta.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
+    delta : float > 0, default 1.0
+        Where the loss turns from quadratic to linear.
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = check_positive_float("delta", delta)
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        prediction, target = matching_target(self, prediction, target)
+        diff = prediction - target                      # d = p - y
+        self._diff = diff
+        size = np.abs(diff)
+        return np.where(size <= self.delta, 0.5 * diff * diff, self.delta * (size - 0.5 * self.delta))
+
+    def backward_elements(self) -> np.ndarray:
+        return np.clip(self._diff, -self.delta, self.delta)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "delta": self.delta}
+
+    def extra_repr(self) -> str:
+        return ", ".join(filter(None, [super().extra_repr(), f"delta={self.delta}"]))

@@ -1,0 +1,38 @@
+"""Negative log-likelihood of log-probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zeronn.losses._checks import class_targets, expect_scores
+from zeronn.losses.loss import Loss
+
+__all__ = ["NLLLoss"]
+
+
+class NLLLoss(Loss):
+    """Negative log-likelihood: minus the log-probability given to the true class.
+
+    Input a (N, C) holds log-probabilities (the output of ``LogSoftmax``),
+    targets t (N,) class indices in [0, C).
+
+      l_n = -a[n, t_n]          dl_n/da[n, c] = -1 if c = t_n, else 0
+
+    ``LogSoftmax`` followed by ``NLLLoss`` equals ``CrossEntropyLoss``.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
+    """
+
+    def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
+        a = expect_scores(self, prediction, "log-probabilities")
+        n, c = a.shape
+        t = class_targets(self, target, n, c)                    # (N,)
+        self._shape, self._dtype, self._index = a.shape, a.dtype, t
+        return -a[np.arange(n), t]                               # (N,)
+
+    def backward_elements(self) -> np.ndarray:
+        grad = np.zeros(self._shape, dtype=self._dtype)          # (N, C)
+        grad[np.arange(self._shape[0]), self._index] = -1
+        return grad
