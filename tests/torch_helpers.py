@@ -8,6 +8,7 @@ def require_torch():
     """Return the torch module, or skip the calling test if it is not installed."""
     torch = pytest.importorskip("torch")
     torch.set_default_dtype(torch.float64)
+    torch.set_num_threads(1)      # tiny tensors: threads only add overhead (and noise on a busy machine)
     return torch
 
 

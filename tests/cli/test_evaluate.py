@@ -62,3 +62,22 @@ def test_image_model(cli, digits_run):
     scores = json.loads(cli("evaluate", digits_run, "--json").out)
     assert scores["samples"] == 360 and len(scores["classes"]) == 10
     assert scores["accuracy"] > 0.5
+
+
+def test_evaluate_model_hand_worked():
+    """Three samples, two classes; the model outputs fixed logits."""
+    import numpy as np
+
+    from zeronn.cli.evaluate import evaluate_model
+    from zeronn.nn import Identity, Sequential
+
+    logits = np.log(np.array([[0.5, 0.5], [0.25, 0.75], [0.9, 0.1]]))    # softmax gives these back
+    scores = evaluate_model(Sequential(Identity()), logits, np.array([0, 1, 1]), ["cat", "dog"])
+    # predictions 0, 1, 0 (argmax; the tie goes to class 0): 2 of 3 right
+    assert scores["correct"] == 2 and scores["accuracy"] == pytest.approx(2 / 3)
+    assert scores["confusion_matrix"] == [[1, 0], [1, 1]]
+    # cat: precision 1/2, recall 1/1; dog: precision 1/1, recall 1/2
+    assert scores["per_class"][0] == {"class": "cat", "precision": 0.5, "recall": 1.0,
+                                      "f1": pytest.approx(2 / 3), "support": 1}
+    assert scores["per_class"][1]["precision"] == 1.0 and scores["per_class"][1]["recall"] == 0.5
+    assert scores["loss"] == pytest.approx(np.mean([-np.log(0.5), -np.log(0.75), -np.log(0.1)]))

@@ -140,7 +140,7 @@ def test_max_pool_after_conv_and_relu_matches_torch_in_float32(rng):
     """The layout a Conv2d returns (batch last in memory) goes through ReLU and pooling correctly."""
     torch = require_torch()
     conv = Conv2d(2, 3, 3)
-    reference = torch.nn.Conv2d(2, 3, 3)
+    reference = torch.nn.Conv2d(2, 3, 3).float()
     with torch.no_grad():
         reference.weight.copy_(torch.from_numpy(conv.weight.data))
         reference.bias.copy_(torch.from_numpy(conv.bias.data))

@@ -59,15 +59,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def evaluate_model(model: Any, x: np.ndarray, y: np.ndarray, classes: list[str], *,
                    batch_size: int = 256) -> dict[str, Any]:
     """Return a JSON-ready dict of scores of ``model`` on ``(x, y)``."""
-    from zeronn.cli.inference import class_probabilities, confusion, cross_entropy, per_class_scores
+    from zeronn.cli.inference import class_probabilities, cross_entropy
+    from zeronn.metrics import classification_report, confusion_matrix
 
     probabilities = class_probabilities(model, x, batch_size=batch_size)          # (N, K)
-    if probabilities.shape[1] != len(classes):
-        raise CLIError(f"the model gives {probabilities.shape[1]} outputs but the data has {len(classes)} classes")
-    predicted = probabilities.argmax(axis=1)
-    matrix = confusion(y, predicted, len(classes))
-    correct = int((predicted == y).sum())
-    per_class = [{"class": name, **scores} for name, scores in zip(classes, per_class_scores(matrix))]
+    k = len(classes)
+    if probabilities.shape[1] != k:
+        raise CLIError(f"the model gives {probabilities.shape[1]} outputs but the data has {k} classes")
+    predicted = probabilities.argmax(axis=1)                                       # (N,)
+    matrix = confusion_matrix(y, predicted, num_classes=k)                         # (K, K)
+    report = classification_report(y, predicted, num_classes=k)       # rows keyed "0", "1", ... by index
+    per_class = [{"class": name, **report[str(index)]} for index, name in enumerate(classes)]
+    macro = report["macro avg"]
+    correct = int(np.trace(matrix))
     return {
         "samples": int(len(y)),
         "correct": correct,
@@ -75,9 +79,9 @@ def evaluate_model(model: Any, x: np.ndarray, y: np.ndarray, classes: list[str],
         "loss": cross_entropy(probabilities, y),
         "classes": list(classes),
         "per_class": per_class,
-        "macro_precision": float(np.mean([c["precision"] for c in per_class])),
-        "macro_recall": float(np.mean([c["recall"] for c in per_class])),
-        "macro_f1": float(np.mean([c["f1"] for c in per_class])),
+        "macro_precision": macro["precision"],
+        "macro_recall": macro["recall"],
+        "macro_f1": macro["f1"],
         "confusion_matrix": matrix.tolist(),
     }
 

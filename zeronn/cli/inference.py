@@ -1,4 +1,4 @@
-"""From a trained classifier's outputs to class probabilities, and the scores ``evaluate`` prints."""
+"""From a trained classifier's outputs to class probabilities, and their cross-entropy."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["output_kind", "class_probabilities", "cross_entropy", "per_class_scores", "confusion"]
+__all__ = ["output_kind", "class_probabilities", "cross_entropy"]
 
 
 def _last_layer(model: Any) -> Any:
@@ -58,24 +58,3 @@ def cross_entropy(probabilities: np.ndarray, y: np.ndarray) -> float:
     """Mean of -log p(true class), with p clipped at 1e-12 (the loss ``fit`` minimises for logits)."""
     picked = probabilities[np.arange(len(y)), y]
     return float(np.mean(-np.log(np.clip(picked, 1e-12, None))))
-
-
-def confusion(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
-    """Confusion matrix, int64 (K, K): rows are true classes, columns predicted ones."""
-    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(matrix, (y_true, y_pred), 1)
-    return matrix
-
-
-def per_class_scores(matrix: np.ndarray) -> list[dict[str, float]]:
-    """Precision, recall, F1 and support of each class from a confusion matrix (0 where undefined)."""
-    true_positive = np.diag(matrix).astype(np.float64)
-    predicted = matrix.sum(axis=0).astype(np.float64)
-    actual = matrix.sum(axis=1).astype(np.float64)
-    scores = []
-    for k in range(len(matrix)):
-        precision = true_positive[k] / predicted[k] if predicted[k] else 0.0
-        recall = true_positive[k] / actual[k] if actual[k] else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores.append({"precision": precision, "recall": recall, "f1": f1, "support": int(actual[k])})
-    return scores

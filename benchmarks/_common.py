@@ -1,0 +1,88 @@
+"""Helpers shared by the benchmark scripts (not part of the zeronn package).
+
+- ``blas_report()``: which BLAS NumPy calls, which kernel it picked, how many threads.
+- ``peak_rss_mb()``: this process's peak resident memory.
+- ``Worker``: a child process of the same script that runs one framework's
+  training on request, so that two frameworks can be timed in alternation
+  (sharing whatever else the machine is doing) while each one's memory is
+  measured on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from typing import Any
+
+__all__ = ["blas_report", "peak_rss_mb", "Worker", "serve"]
+
+
+def blas_report() -> tuple[str, int]:
+    """Describe the BLAS NumPy uses (library, version, kernel, threads) via threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown BLAS (pip install threadpoolctl to see which)", 1
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            text = f"{pool.get('internal_api')} {pool.get('version')}, kernel {pool.get('architecture')}"
+            return text + f", {pool.get('num_threads')} threads", int(pool.get("num_threads") or 1)
+    return "no BLAS found by threadpoolctl", 1
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process, in MiB (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+class Worker:
+    """A child process running ``script --worker ARGS...``; ``request(...)`` sends one JSON line and reads one.
+
+    The child's side is ``serve(handlers)``.  Only one of the two children
+    runs at a time: each waits for its next request.
+    """
+
+    def __init__(self, script: str, args: list[str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, script, "--worker", *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )
+        self.hello = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line:
+            raise RuntimeError(f"benchmark worker {self.process.args} stopped (see its error above)")
+        return json.loads(line)
+
+    def request(self, command: str, **options: Any) -> dict[str, Any]:
+        """Send ``command`` and return the worker's answer."""
+        if self.process.stdin is None:
+            raise RuntimeError("the worker has no input pipe")
+        self.process.stdin.write(json.dumps({"command": command, **options}) + "\n")
+        self.process.stdin.flush()
+        return self._read()
+
+    def close(self) -> dict[str, Any]:
+        """Ask the worker for its final report and wait for it to exit."""
+        answer = self.request("quit")
+        self.process.wait(timeout=60)
+        return answer
+
+
+def serve(hello: dict[str, Any], handlers: dict[str, Any]) -> None:
+    """The child's loop: print ``hello``, then answer each request with ``handlers[command](**options)``.
+
+    The request "quit" answers with the peak memory and ends the loop.
+    """
+    print(json.dumps(hello), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        command = request.pop("command")
+        if command == "quit":
+            print(json.dumps({"peak_rss_mb": peak_rss_mb()}), flush=True)
+            return
+        print(json.dumps(handlers[command](**request)), flush=True)

@@ -1,0 +1,221 @@
+"""CNN training throughput: ZeroNN and PyTorch CPU side by side, in one run.
+
+Two networks, float32, softmax cross-entropy, plain SGD (lr 0.01), on random
+MNIST-shaped data (1 x 28 x 28 images, 10 classes):
+
+  (a) conv 30 5x5 -> ReLU -> maxpool 2 -> Linear 100 -> ReLU -> Linear 10,  batch 100
+  (b) LeNet-5: conv 6 5x5 pad 2 -> ReLU -> pool 2 -> conv 16 5x5 -> ReLU -> pool 2
+      -> Linear 120 -> ReLU -> Linear 84 -> ReLU -> Linear 10,              batch 64
+
+Each framework trains in its own child process of this script (so each one's
+peak memory, max RSS, is its own), with the same number of threads
+(PyTorch's ``set_num_threads`` = NumPy's BLAS threads) and the same batches.
+The parent asks the two children for one epoch in turn, so both see the same
+background load; one warm-up epoch each is not timed.  The printed time is the
+median epoch, and the ratio is ZeroNN's time over PyTorch's (< 1 = ZeroNN faster).
+
+Run (unset the OpenBLAS overrides some machines set, for this command only):
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_cnn.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_cnn.py --profile   # + per-layer times
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import Worker, blas_report, serve  # noqa: E402
+
+MODELS = {
+    "a": ("conv 30 5x5 -> ReLU -> maxpool 2 -> 100 -> ReLU -> 10", 100),
+    "b": ("LeNet-5: conv 6 5x5 pad 2, pool, conv 16 5x5, pool, 120, 84, 10", 64),
+}
+
+
+def make_data(samples: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Random MNIST-shaped images in [0, 1) and labels 0..9 (the same in every process)."""
+    rng = np.random.default_rng(seed)
+    return rng.random((samples, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, samples)
+
+
+# ---------------------------------------------------------------------------- ZeroNN
+def zeronn_model(name: str) -> Any:
+    from zeronn.nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
+
+    if name == "a":
+        model = Sequential(
+            Conv2d(1, 30, 5), ReLU(), MaxPool2d(2), Flatten(), Linear(30 * 12 * 12, 100), ReLU(), Linear(100, 10)
+        )
+    else:
+        model = Sequential(
+            Conv2d(1, 6, 5, padding=2), ReLU(), MaxPool2d(2), Conv2d(6, 16, 5), ReLU(), MaxPool2d(2), Flatten(),
+            Linear(16 * 5 * 5, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10),
+        )
+    model.needs_input_grad = False         # the images need no gradient (PyTorch skips it too)
+    return model
+
+
+def zeronn_trainer(name: str, x: np.ndarray, y: np.ndarray, batch: int) -> Callable[[np.ndarray], None]:
+    import zeronn
+    from zeronn.losses import CrossEntropyLoss
+    from zeronn.optim import SGD
+
+    zeronn.manual_seed(0)
+    model = zeronn_model(name)
+    loss_fn = CrossEntropyLoss()
+    optimizer = SGD(model.parameters(), lr=0.01)
+
+    def epoch(order: np.ndarray) -> None:
+        for start in range(0, len(order) - batch + 1, batch):
+            index = order[start:start + batch]
+            loss_fn(model(x[index]), y[index])
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+
+    return epoch
+
+
+# ---------------------------------------------------------------------------- PyTorch
+def torch_trainer(name: str, x: np.ndarray, y: np.ndarray, batch: int) -> Callable[[np.ndarray], None]:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    if name == "a":
+        model = nn.Sequential(
+            nn.Conv2d(1, 30, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4320, 100), nn.ReLU(),
+            nn.Linear(100, 10),
+        )
+    else:
+        model = nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+            nn.Linear(84, 10),
+        )
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
+
+    def epoch(order: np.ndarray) -> None:
+        order_t = torch.from_numpy(order)
+        for start in range(0, len(order) - batch + 1, batch):
+            index = order_t[start:start + batch]
+            loss = loss_fn(model(xt[index]), yt[index])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+    return epoch
+
+
+# ---------------------------------------------------------------------------- child process
+def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
+    """Serve "epoch" requests: train one epoch, answer with its wall time."""
+    x, y = make_data(samples)
+    batch = MODELS[name][1]
+    hello: dict[str, Any] = {"framework": framework}
+    if framework == "pytorch":
+        import torch
+
+        torch.set_num_threads(threads)
+        hello["about"] = (f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, "
+                          f"oneDNN {'on' if torch.backends.mkldnn.is_enabled() else 'off'}, "
+                          f"MKL {'yes' if torch.backends.mkl.is_available() else 'no'}")
+        epoch = torch_trainer(name, x, y, batch)
+    else:
+        import zeronn
+
+        hello["about"] = f"ZeroNN {zeronn.__version__}, NumPy {np.__version__}, BLAS {blas_report()[0]}"
+        epoch = zeronn_trainer(name, x, y, batch)
+    orders = np.random.default_rng(1)
+
+    def timed_epoch() -> dict[str, float]:
+        order = orders.permutation(samples)
+        start = time.perf_counter()
+        epoch(order)
+        return {"seconds": time.perf_counter() - start}
+
+    serve(hello, {"epoch": timed_epoch})
+
+
+# ---------------------------------------------------------------------------- parent
+def compare(name: str, samples: int, epochs: int, threads: int) -> None:
+    description, batch = MODELS[name]
+    script = os.path.abspath(__file__)
+    args = ["--model", name, "--samples", str(samples), "--threads", str(threads)]
+    workers = {"zeronn": Worker(script, ["zeronn", *args])}
+    try:
+        workers["pytorch"] = Worker(script, ["pytorch", *args])
+    except RuntimeError:
+        print("  (PyTorch not available: pip install torch for the side-by-side numbers)")
+    times: dict[str, list[float]] = {fw: [] for fw in workers}
+    for worker in workers.values():
+        worker.request("epoch")                                       # warm-up, not timed
+    for _ in range(epochs):                                           # alternate: same background load
+        for fw, worker in workers.items():
+            times[fw].append(worker.request("epoch")["seconds"])
+    peaks = {fw: worker.close()["peak_rss_mb"] for fw, worker in workers.items()}
+    used = samples // batch * batch
+    print(f"\n({name}) {description}, batch {batch}, {used} samples/epoch, median of {epochs} epochs:")
+    medians = {fw: float(np.median(t)) for fw, t in times.items()}
+    for fw, seconds in medians.items():
+        spread = f"{min(times[fw]) * 1e3:.0f}-{max(times[fw]) * 1e3:.0f}"
+        print(f"  {fw:8s} {seconds * 1e3:8.1f} ms/epoch ({spread})  {used / seconds:8,.0f} samples/s  "
+              f"peak memory {peaks[fw]:6.0f} MiB   [{workers[fw].hello['about']}]")
+    if "pytorch" in medians:
+        print(f"  ratio zeronn / pytorch time: {medians['zeronn'] / medians['pytorch']:.2f}x")
+
+
+def print_profile(name: str, samples: int) -> None:
+    """ZeroNN's per-layer breakdown (forward and backward per layer), in this process."""
+    from zeronn.losses import CrossEntropyLoss
+    from zeronn.optim import SGD
+    from zeronn.profiler import profile
+
+    batch = MODELS[name][1]
+    x, y = make_data(min(samples, 20 * batch))
+    model = zeronn_model(name)
+    report = profile(model, x, y, CrossEntropyLoss(), SGD(model.parameters(), lr=0.01),
+                     batch_size=batch, steps=40, warmup=5)
+    print(f"\nZeroNN per-layer breakdown of ({name}), batch {batch}:")
+    print(report.table())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", choices=["a", "b", "both"], default="both")
+    parser.add_argument("--samples", type=int, default=3200, help="samples per epoch (default 3200)")
+    parser.add_argument("--epochs", type=int, default=7, help="timed epochs per framework (after one warm-up)")
+    parser.add_argument("--threads", type=int, default=None, help="threads for both (default: NumPy's BLAS threads)")
+    parser.add_argument("--profile", action="store_true", help="also print ZeroNN's per-layer time breakdown")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        run_worker(args.worker, args.model, args.samples, args.threads or 1)
+        return
+    blas, blas_threads = blas_report()
+    threads = args.threads or blas_threads
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
+    print(f"NumPy {np.__version__}; BLAS: {blas}; both frameworks use {threads} thread(s)")
+    names = ["a", "b"] if args.model == "both" else [args.model]
+    for name in names:
+        compare(name, args.samples, args.epochs, threads)
+    if args.profile:
+        for name in names:
+            print_profile(name, args.samples)
+
+
+if __name__ == "__main__":
+    main()
