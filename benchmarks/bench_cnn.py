@@ -23,6 +23,7 @@ Run (unset the OpenBLAS overrides some machines set, for this command only):
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -127,12 +128,18 @@ def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
 
         torch.set_num_threads(threads)
         hello["about"] = (f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, "
-                          f"oneDNN {'on' if torch.backends.mkldnn.is_enabled() else 'off'}, "
+                          f"oneDNN {'yes' if torch.backends.mkldnn.is_available() else 'no'}, "
                           f"MKL {'yes' if torch.backends.mkl.is_available() else 'no'}")
         epoch = torch_trainer(name, x, y, batch)
     else:
         import zeronn
 
+        try:
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(threads, user_api="blas")
+        except ImportError:
+            pass
         hello["about"] = f"ZeroNN {zeronn.__version__}, NumPy {np.__version__}, BLAS {blas_report()[0]}"
         epoch = zeronn_trainer(name, x, y, batch)
     orders = np.random.default_rng(1)
@@ -152,10 +159,10 @@ def compare(name: str, samples: int, epochs: int, threads: int) -> None:
     script = os.path.abspath(__file__)
     args = ["--model", name, "--samples", str(samples), "--threads", str(threads)]
     workers = {"zeronn": Worker(script, ["zeronn", *args])}
-    try:
+    if importlib.util.find_spec("torch") is not None:
         workers["pytorch"] = Worker(script, ["pytorch", *args])
-    except RuntimeError:
-        print("  (PyTorch not available: pip install torch for the side-by-side numbers)")
+    else:
+        print("  (PyTorch is not installed: pip install torch for the side-by-side numbers)")
     times: dict[str, list[float]] = {fw: [] for fw in workers}
     for worker in workers.values():
         worker.request("epoch")                                       # warm-up, not timed
@@ -204,10 +211,6 @@ def main() -> None:
         return
     blas, blas_threads = blas_report()
     threads = args.threads or blas_threads
-    if args.threads:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(args.threads, user_api="blas")
     print(f"NumPy {np.__version__}; BLAS: {blas}; both frameworks use {threads} thread(s)")
     names = ["a", "b"] if args.model == "both" else [args.model]
     for name in names:

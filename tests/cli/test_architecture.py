@@ -90,7 +90,8 @@ def test_json_file(tmp_path):
 def test_yaml_file(tmp_path):
     pytest.importorskip("yaml")
     path = tmp_path / "net.yaml"
-    path.write_text("input_shape: [2]\nlayers:\n  - Linear: [2, 4]\n  - sigmoid\n  - Linear: {in_features: 4, out_features: 2}\n")
+    path.write_text("input_shape: [2]\nlayers:\n  - Linear: [2, 4]\n  - sigmoid\n"
+                    "  - Linear: {in_features: 4, out_features: 2}\n")
     built = load_architecture(path)
     assert kinds(built.model) == ["Linear", "Sigmoid", "Linear"] and built.input_shape == (2,)
 

@@ -81,3 +81,14 @@ def test_evaluate_model_hand_worked():
                                       "f1": pytest.approx(2 / 3), "support": 1}
     assert scores["per_class"][1]["precision"] == 1.0 and scores["per_class"][1]["recall"] == 0.5
     assert scores["loss"] == pytest.approx(np.mean([-np.log(0.5), -np.log(0.75), -np.log(0.1)]))
+
+
+def test_csv_test_part_is_the_one_training_held_out(cli, tmp_path, iris_like_csv):
+    out = tmp_path / "run"
+    assert cli("train", "--data", iris_like_csv, "--limit", "60", "--epochs", "5", "--out", str(out),
+               "--quiet", "--no-plots").code == 0
+    info = json.loads((out / "model.json").read_text())
+    scores = json.loads(cli("evaluate", str(out), "--json").out)
+    assert scores["samples"] == 12                            # 20% of the first 60 rows
+    assert scores["accuracy"] == pytest.approx(info["training"]["test_metrics"]["accuracy"])
+    assert scores["loss"] == pytest.approx(info["training"]["test_metrics"]["loss"])

@@ -19,7 +19,9 @@ def test_defaults_depend_on_the_dataset():
     moons = resolve(parse("--data", "moons"))
     mnist = resolve(parse("--data", "mnist", "--model", "lenet"))
     assert (moons["epochs"], moons["lr"], moons["batch_size"]) == (50, 0.01, 32)
-    assert (mnist["epochs"], mnist["lr"], mnist["batch_size"]) == (10, 0.001, 64)
+    assert (mnist["epochs"], mnist["lr"], mnist["batch_size"]) == (12, 0.002, 64)
+    assert mnist["scheduler"] == "cosine" and mnist["validation_split"] == 0.0
+    assert moons["scheduler"] == "none" and moons["checkpoint_every"] == 10
     assert moons["out"].endswith("moons-mlp") and mnist["out"].endswith("mnist-lenet")
     assert resolve(parse("--data", "my data.csv"))["out"].endswith("my-data-mlp")
     assert moons["seed"] == 0 and moons["optimizer"] == "adam"

@@ -177,6 +177,16 @@ def test_tiny_mnist_run(cli, tmp_path):
     info = json.loads((out / "model.json").read_text())
     assert info["input_shape"] == [1, 28, 28] and info["classes"][:3] == ["0", "1", "2"]
     assert info["training"]["test_metrics"]["accuracy"] > 0.3      # 10% is chance; 300 images teach something
+    scores = json.loads(cli("evaluate", str(out), "--limit", "100", "--json").out)
+    assert scores["samples"] == 100 and scores["data"] == "mnist (test part, 100 samples)"
+    Image = pytest.importorskip("PIL.Image")
+    from zeronn.datasets import load_mnist
+
+    (_, _), (x_test, _) = load_mnist()
+    photo = tmp_path / "digit.jpg"
+    Image.fromarray(255 - x_test[0]).resize((120, 120)).save(photo)      # dark ink on white paper, 120x120
+    result = cli("predict", str(out), str(photo), "--json")
+    assert result.code == 0 and json.loads(result.out)[0]["inverted"] is True
 
 
 @pytest.mark.parametrize("args, message", [
@@ -221,3 +231,13 @@ def test_resume_without_checkpoint(cli, tmp_path):
                "--out", str(out), "--quiet", "--no-plots").code == 0
     result = cli("train", "--resume", "--out", str(out))
     assert result.code == 1 and "no checkpoint was written there yet" in result.err
+
+
+def test_missing_safetensors_fails_before_training(cli, tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "safetensors" else real(name, *a))
+    result = cli("train", "--data", "moons", "--out", str(tmp_path / "run"))
+    assert result.code == 1 and "pip install safetensors" in result.err
+    assert not (tmp_path / "run").exists()

@@ -396,3 +396,15 @@ def test_load_weights_refuses_checkpoints(tmp_path):
 
 def test_top_level_access():
     assert zeronn.io.save is save and zeronn.io.load is load
+
+
+def test_metadata_round_trip(tmp_path):
+    path = tmp_path / "with_info.safetensors"
+    info = {"input_shape": [1, 28, 28], "classes": ["0", "1"], "scale": 255.0}
+    zeronn.io.save(nn.Linear(3, 2), path, metadata=info)
+    assert zeronn.io.load_metadata(path) == info
+    assert isinstance(zeronn.io.load(path), nn.Linear)
+    zeronn.io.save(nn.Linear(3, 2), tmp_path / "plain.safetensors")
+    assert zeronn.io.load_metadata(tmp_path / "plain.safetensors") == {}
+    with pytest.raises(TypeError, match="metadata must be a dict"):
+        zeronn.io.save(nn.Linear(3, 2), path, metadata=[1, 2])

@@ -128,10 +128,13 @@ def test_float32_stays_float32(rng):
     assert y.dtype == dx.dtype == layer.weight.grad.dtype == layer.bias.grad.dtype == np.float32
 
 
-def test_integer_images_are_accepted(rng):
+def test_inputs_are_computed_in_the_layer_dtype(rng):
     layer = Conv2d(1, 2, 3)
     y = layer(rng.integers(0, 256, size=(2, 1, 5, 5)).astype(np.uint8))
     assert y.dtype == np.float32 and y.shape == (2, 2, 3, 3)
+    x64 = rng.normal(size=(2, 1, 5, 5))                          # float64 data into a float32 model
+    np.testing.assert_allclose(layer(x64), layer(x64.astype(np.float32)), rtol=0, atol=0)
+    assert layer(x64).dtype == np.float32
 
 
 def test_gradients_accumulate_until_zero_grad(rng):

@@ -38,7 +38,7 @@ def test_without_tqdm_a_terminal_gets_plain_lines(monkeypatch):
 
 def test_formatting():
     assert format_logs({"loss": 0.123456, "accuracy": 0.875, "lr": 0.01, "time": 1.0}) == \
-        "loss: 0.1235 - accuracy: 0.875 - lr: 0.01"
+        "loss: 0.1235 - accuracy: 0.8750 - lr: 0.01"
     assert format_seconds(0.0123) == "12ms" and format_seconds(3.254) == "3.25s"
 
 

@@ -294,17 +294,16 @@ def load_test_data(
         name = spec["path"] if trained_on == "csv" else trained_on
     same_csv = trained_on == "csv" and os.path.abspath(name) == spec.get("path")
     if name in DATASETS or same_csv:
-        if name in DATASETS and trained_on not in (None, name) and not (
-            trained_on in IMAGE_DATASETS and name in IMAGE_DATASETS
-        ):
+        if name in DATASETS and trained_on not in (None, name):
             raise CLIError(f"this model was trained on {trained_on!r}; it cannot be evaluated on {name!r}")
         keyword = {key: spec[key] for key in ("seed", "test_split", "samples", "noise") if key in spec}
-        if same_csv:
-            keyword["label_column"] = spec.get("label_column")
-        bundle = load_dataset(name, limit=limit, **keyword)
+        if same_csv:                     # the same rows, split the same way as in training
+            keyword.update(label_column=spec.get("label_column"), limit=spec.get("limit"))
+        bundle = load_dataset(name, **keyword)
         if bundle.x_test is None:
             raise CLIError(f"the model was trained on all of {name!r} (--test-split 0): there is no test part left")
-        return bundle.x_test, bundle.y_test, f"{name} (test part, {len(bundle.x_test)} samples)"
+        x, y = bundle.x_test[:limit], bundle.y_test[:limit]
+        return x, y, f"{name} (test part, {len(x)} samples)"
     if not _is_csv_path(name):
         raise CLIError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}, or give the path of a CSV file")
     column = label_column if label_column is not None else spec.get("label_column")

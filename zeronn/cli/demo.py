@@ -18,9 +18,9 @@ W <- W - lr * dL/dW, with lr = 1.  The same thing in ZeroNN:
         optimizer.step()                     # W <- W - lr * dL/dW
 
 The flags answer the tutorial's closing questions from the shell: other
-activations (``--activation relu``), more or wider hidden layers
-(``--hidden 8 8``), a learning rate and other optimizers (``--lr 0.5
---optimizer adam``).
+activations (``--activation tanh``), more or wider hidden layers
+(``--hidden 8 8``), a learning rate and other optimizers (``--lr 0.5``,
+``--optimizer adam --lr 0.05``), other initial weights (``--init``).
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ EPILOG = """\
 examples:
   zeronn demo                                  the tutorial, as written
   zeronn demo --activation tanh                another activation in the hidden layer
-  zeronn demo --hidden 8 8 --activation relu   two hidden layers of 8 units
-  zeronn demo --lr 0.5 --optimizer adam        a learning rate and another optimizer
+  zeronn demo --hidden 8 8 --activation tanh   two hidden layers of 8 units
+  zeronn demo --optimizer adam --lr 0.05       another optimizer and learning rate
   zeronn demo --bias --seed 3 --out xor.png    with biases, another seed, another file
   zeronn demo --activation relu --hidden 8 --init kaiming_uniform --lr 0.1
                                                ReLU needs weights of both signs: all-positive

@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, Optional
+from typing import NoReturn, Optional
 
 from zeronn.cli.errors import EXPECTED_ERRORS, describe_error
 
@@ -31,7 +31,7 @@ a first session:
   zeronn demo                                          the tutorial's network learns XOR
   zeronn train --data moons --epochs 50 --out runs/moons
                                                        train an MLP, write model, history, plots, report
-  zeronn train --data mnist --model lenet --epochs 10 --out runs/lenet
+  zeronn train --data mnist --model lenet --out runs/lenet
   zeronn evaluate runs/lenet/model.safetensors          accuracy, per-class scores, confusion matrix
   zeronn predict runs/lenet/model.safetensors digit.png
   zeronn summary runs/lenet/model.safetensors           layers, shapes, parameter counts

@@ -11,9 +11,9 @@ small JSON document, the model's *info*:
      "data": {"kind": "images", "spec": {...}, "preprocessing": {"kind": "scale", "divide_by": 255.0}},
      "model": {"source": "lenet"}, "training": {...}}
 
-When ``zeronn.io.save`` accepts ``metadata=`` the info is stored inside the
-model file; otherwise it is written beside it as ``<name>.json``
-(``model.safetensors`` -> ``model.json``), and read from there.
+The info is written beside the model as ``<name>.json`` (``model.safetensors``
+-> ``model.json``); when ``zeronn.io.save`` accepts ``metadata=`` it is also
+stored inside the model file, and read from there first.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def save_model(model: Layer, path: PathLike, info: dict[str, Any]) -> list[str]:
     path = os.fspath(path)
     if _accepts_metadata(io.save):
         io.save(model, path, metadata=info)
-        return [path]
-    io.save(model, path)
-    _write_json(info_path(path), info)
+    else:
+        io.save(model, path)
+    _write_json(info_path(path), info)          # also beside it: readable by people and by any version
     return [path, info_path(path)]
 
 

@@ -13,7 +13,7 @@ import platform
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Optional
+from typing import Any
 
 __all__ = ["RunReport", "render_report", "versions"]
 

@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     from zeronn.cli.modelfile import load_model
 
     model, info = load_model(args.model)
-    shape: Optional[tuple[int, ...]] = args.input_shape or (tuple(info["input_shape"]) if info.get("input_shape") else None)
+    stored = info.get("input_shape")
+    shape: Optional[tuple[int, ...]] = args.input_shape or (tuple(stored) if stored else None)
     for line in describe_training(info):
         print(line)
     if shape is None:

@@ -58,23 +58,23 @@ presets:
 examples:
   zeronn train --data moons                                 an MLP on two moons, sensible defaults
   zeronn train --data spirals --hidden 64 64 64 --activation tanh --epochs 300
-  zeronn train --data mnist --model lenet --epochs 10 --out runs/lenet
-  zeronn train --data fashion-mnist --model cnn --epochs 15 --scheduler cosine
+  zeronn train --data mnist --model lenet --out runs/lenet
+  zeronn train --data fashion-mnist --model cnn --out runs/fashion-cnn
   zeronn train --data iris.csv --label-column species --model logistic
   zeronn train --data mnist --model net.yaml --limit 500 --epochs 2     a quick try
   zeronn train --resume --out runs/lenet                    continue an interrupted run
   zeronn train --resume --out runs/lenet --epochs 20        ... and train it for longer
 
 defaults that depend on the dataset:
-  dataset        epochs  lr     batch size  validation split  checkpoint every
-  xor            300     0.05   4           0                 50
-  moons/circles  50      0.01   32          0.1               10
-  blobs          30      0.01   32          0.1               10
-  spirals        200     0.01   32          0.1               10
-  digits         30      0.002  32          0.1               5
-  mnist          10      0.001  64          0.1               1
-  fashion-mnist  15      0.001  64          0.1               1
-  CSV file       100     0.01   32          0.1               10
+  dataset        epochs  lr     batch size  validation split  scheduler  checkpoint every
+  xor            300     0.05   4           0                 none       50
+  moons/circles  50      0.01   32          0.1               none       10
+  blobs          30      0.01   32          0.1               none       10
+  spirals        200     0.01   32          0.1               none       10
+  digits         30      0.002  32          0.1               none       5
+  mnist          12      0.002  64          0                 cosine     1
+  fashion-mnist  12      0.002  128         0                 cosine     1
+  CSV file       100     0.01   32          0.1               none       10
 """
 
 
@@ -100,7 +100,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                       help="fraction held out for the final test (toy sets, digits, CSV; default 0.2)")
     data.add_argument("--validation-split", type=float, metavar="FRACTION",
                       help="fraction of the training data used to validate after each epoch "
-                           "(default 0.1; 0 for xor)")
+                           "(default 0.1; 0 for xor, mnist and fashion-mnist)")
 
     model = parser.add_argument_group("model")
     model.add_argument("--model", "-m", metavar="MODEL",
@@ -108,9 +108,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     model.add_argument("--hidden", type=int, nargs="+", metavar="N",
                        help="mlp only: hidden layer sizes (default: 64 64, or 256 128 for images)")
     model.add_argument("--activation", metavar="NAME",
-                       help="mlp only: relu, tanh, sigmoid, leaky_relu, elu, selu, gelu, silu, softplus (default: relu)")
+                       help="mlp only: relu, tanh, sigmoid, leaky_relu, elu, selu, gelu, silu, softplus "
+                            "(default: relu)")
     model.add_argument("--dropout", type=float, metavar="P",
-                       help="dropout rate of mlp (default 0) and cnn (default 0.25)")
+                       help="dropout rate of mlp (default 0) and of cnn's dense layer (default 0.3)")
 
     training = parser.add_argument_group("training")
     training.add_argument("--optimizer", metavar="NAME", help="sgd, adam, adamw, rmsprop, adagrad (default: adam)")
@@ -119,7 +120,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     training.add_argument("--weight-decay", type=float, metavar="WD", help="L2 weight decay (default: 0)")
     training.add_argument("--scheduler", choices=("none", "cosine", "step"),
                           help="learning-rate schedule over the epochs: none, cosine (annealing to 0) or step "
-                               "(x0.1 at half and at three quarters of the epochs) (default: none)")
+                               "(x0.1 at half and at three quarters of the epochs) (default: see below)")
     training.add_argument("--epochs", "-e", type=int, help="passes over the training data (default: see below)")
     training.add_argument("--batch-size", "-b", type=int, metavar="N",
                           help="samples per optimizer step (default: see below)")
@@ -282,12 +283,19 @@ def _callbacks(settings: dict[str, Any], data: Any, out: str) -> tuple[list[Any]
     return callbacks, recorder
 
 
+def _require_safetensors() -> None:
+    """Fail before training, not after it, when the model could not be saved."""
+    import importlib.util
+
+    if importlib.util.find_spec("safetensors") is None:
+        raise CLIError("zeronn train saves models with safetensors, which is not installed: "
+                       "pip install safetensors (or pip install 'zeronn[io]')")
+
+
 def _has_matplotlib() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 # ----------------------------------------------------------------------------------------- run
@@ -319,6 +327,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = run_settings.resolve(args)
     _check_settings(settings)
+    _require_safetensors()
     out = settings["out"]
     if os.path.exists(out) and not os.path.isdir(out):
         raise CLIError(f"--out {out} is a file; give a folder")

@@ -17,11 +17,12 @@ values (checkpoints use them).  Every problem with a file raises
 
 from zeronn.io.archive import FORMAT_VERSION, KINDS, read_archive, read_header, write_archive
 from zeronn.io.errors import ModelFileError
-from zeronn.io.model_file import load, load_weights, save, save_weights
+from zeronn.io.model_file import load, load_metadata, load_weights, save, save_weights
 
 __all__ = [
     "save",
     "load",
+    "load_metadata",
     "save_weights",
     "load_weights",
     "ModelFileError",

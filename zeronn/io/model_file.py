@@ -7,6 +7,7 @@ A model file is a ZeroNN archive (``zeronn.io.archive``) of kind "model" whose t
       "state_dict":   {"0.weight": array, "0.bias": array, ...},              # parameters and buffers
       "eval_modules": ["", "0", ...],      # dotted names of the layers that were in eval mode
       "frozen":       ["0.bias", ...],     # parameters with requires_grad=False
+      "metadata":     {...},               # optional: the caller's JSON (input shape, class names...)
     }
 
 Loading rebuilds the model only through the registry of layer classes
@@ -31,7 +32,7 @@ from zeronn.io.archive import read_archive, write_archive
 from zeronn.io.errors import ModelFileError
 from zeronn.nn.layer import Layer, layer_from_spec, layer_to_spec
 
-__all__ = ["save", "load", "save_weights", "load_weights"]
+__all__ = ["save", "load", "load_metadata", "save_weights", "load_weights"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -39,7 +40,7 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 # ---------------------------------------------------------------------------------------- whole models
-def save(model: Layer, path: PathLike) -> None:
+def save(model: Layer, path: PathLike, *, metadata: Union[dict[str, Any], None] = None) -> None:
     """Save ``model``'s architecture and weights to one file (atomically).
 
     Parameters
@@ -49,6 +50,9 @@ def save(model: Layer, path: PathLike) -> None:
     path : str or os.PathLike
         Where to write; ``.safetensors`` is a good extension (the file is a
         standard safetensors file with the architecture as JSON metadata).
+    metadata : dict, optional
+        JSON-serialisable facts to keep with the model (input shape, class
+        names, how inputs were scaled...); read back with ``load_metadata``.
 
     Raises
     ------
@@ -62,12 +66,16 @@ def save(model: Layer, path: PathLike) -> None:
     """
     if not isinstance(model, Layer):
         raise TypeError(f"save() takes a zeronn Layer, got {type(model).__name__}")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict, got {type(metadata).__name__}")
     tree = {
         "architecture": layer_to_spec(model),
         "state_dict": _model_state(model),
         "eval_modules": [name for name, layer in model.named_modules() if not layer.training],
         "frozen": [name for name, parameter in model.named_parameters() if not parameter.requires_grad],
     }
+    if metadata is not None:
+        tree["metadata"] = metadata
     write_archive(path, tree, kind="model")
 
 
@@ -93,6 +101,21 @@ def load(path: PathLike) -> Layer:
     _assign_state(model, state, source)
     _restore_flags(model, tree, source)
     return model
+
+
+def load_metadata(path: PathLike) -> dict[str, Any]:
+    """Return the ``metadata`` dict given to ``save`` (empty when there was none).
+
+    Raises
+    ------
+    ModelFileError
+        As ``load``, or when the stored metadata is not a dict.
+    """
+    tree = read_archive(path, kind="model")
+    metadata = tree.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise ModelFileError(f"'{os.fspath(path)}': the model's metadata is not a JSON object")
+    return metadata
 
 
 def _build_architecture(spec: Any, source: str) -> Layer:

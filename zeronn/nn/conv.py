@@ -69,6 +69,10 @@ class Conv2d(Layer):
     summed over pieces of about a million multiply-adds, which BLAS runs
     several times faster than one long product.
 
+    Inputs are computed in the layer's dtype: integer images or float64 data
+    fed to a float32 layer are converted by the copy into X_col, at no cost,
+    so a float32 model stays float32.
+
     When ``needs_input_grad`` is False (the first layer of a model, whose input
     is the data; ``Sequential`` sets it), backward skips dX_col and col2im,
     about a third of the work, and returns None.
@@ -194,7 +198,7 @@ class Conv2d(Layer):
         c, o = self.in_channels, self.out_channels
         kh, kw = self.kernel_size
         k = c * kh * kw
-        dtype = np.result_type(x.dtype, self.weight.data.dtype)
+        dtype = self.weight.data.dtype                                        # the copies below convert x to it
         xp = self._batch_last_padded(x, dtype)                                # (C, Hp, Wp, N)
         rows = k + (self.bias is not None)                                    # + a row of ones for the bias
         x_col = self._workspace.get("x_col", (rows, ho * wo * n), dtype, fill=1)  # (K [+ 1], Ho*Wo*N)

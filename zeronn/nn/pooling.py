@@ -84,7 +84,7 @@ class _Pool2d(Layer):
         if ph == pw == 0:
             return x
         n, c, h, w = x.shape
-        xp = np.full((n, c, h + 2 * ph, w + 2 * pw), self.pad_value, dtype=x.dtype)
+        xp = np.full_like(x, self.pad_value, shape=(n, c, h + 2 * ph, w + 2 * pw))   # keeps x's memory layout
         xp[:, :, ph:ph + h, pw:pw + w] = x
         return xp
 

@@ -64,9 +64,10 @@ def resolve_verbosity(verbose: Any, stream: Optional[TextIO] = None) -> str:
     return "lines"
 
 
-def _format_value(value: Any) -> str:
+def _format_value(key: str, value: Any) -> str:
+    """Accuracies with four fixed decimals (so epochs line up), other numbers with four significant digits."""
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:.4f}" if "accuracy" in key else f"{value:.4g}"
     return str(value)
 
 
@@ -76,8 +77,8 @@ def format_seconds(seconds: float) -> str:
 
 
 def format_logs(logs: dict[str, Any]) -> str:
-    """``"loss: 0.4521 - accuracy: 0.875 - ..."`` (the epoch time is shown separately)."""
-    return " - ".join(f"{key}: {_format_value(value)}" for key, value in logs.items() if key != "time")
+    """``"loss: 0.4521 - accuracy: 0.8750 - ..."`` (the epoch time is shown separately)."""
+    return " - ".join(f"{key}: {_format_value(key, value)}" for key, value in logs.items() if key != "time")
 
 
 class Progress:
