@@ -11,8 +11,13 @@ Each framework trains in its own child process of this script (so each one's
 peak memory, max RSS, is its own), with the same number of threads
 (PyTorch's ``set_num_threads`` = NumPy's BLAS threads) and the same batches.
 The parent asks the two children for one epoch in turn, so both see the same
-background load; one warm-up epoch each is not timed.  The printed time is the
-median epoch, and the ratio is ZeroNN's time over PyTorch's (< 1 = ZeroNN faster).
+background load; one warm-up epoch each is not timed.  Printed: the median
+epoch and (in brackets) the best one, the ratio ZeroNN time / PyTorch time for
+both (< 1 = ZeroNN faster), and each process's peak memory (max RSS) with its
+size after imports, data and model (so the difference is what training adds).
+``--profile`` adds ZeroNN's per-layer forward/backward times (``zeronn.profiler``).
+On a machine shared with other work, compare within one run: the median and
+best epochs move together for both frameworks since their epochs alternate.
 
 Run (unset the OpenBLAS overrides some machines set, for this command only):
 
@@ -32,7 +37,7 @@ from typing import Any, Callable
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import Worker, blas_report, serve  # noqa: E402
+from _common import Worker, blas_report, peak_rss_mb, serve  # noqa: E402
 
 MODELS = {
     "a": ("conv 30 5x5 -> ReLU -> maxpool 2 -> 100 -> ReLU -> 10", 100),
@@ -143,6 +148,7 @@ def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
         hello["about"] = f"ZeroNN {zeronn.__version__}, NumPy {np.__version__}, BLAS {blas_report()[0]}"
         epoch = zeronn_trainer(name, x, y, batch)
     orders = np.random.default_rng(1)
+    hello["setup_rss_mb"] = peak_rss_mb()                             # after imports, data and model
 
     def timed_epoch() -> dict[str, float]:
         order = orders.permutation(samples)
@@ -171,14 +177,17 @@ def compare(name: str, samples: int, epochs: int, threads: int) -> None:
             times[fw].append(worker.request("epoch")["seconds"])
     peaks = {fw: worker.close()["peak_rss_mb"] for fw, worker in workers.items()}
     used = samples // batch * batch
-    print(f"\n({name}) {description}, batch {batch}, {used} samples/epoch, median of {epochs} epochs:")
+    print(f"\n({name}) {description}, batch {batch}, {used} samples/epoch, {epochs} timed epochs:")
     medians = {fw: float(np.median(t)) for fw, t in times.items()}
-    for fw, seconds in medians.items():
-        spread = f"{min(times[fw]) * 1e3:.0f}-{max(times[fw]) * 1e3:.0f}"
-        print(f"  {fw:8s} {seconds * 1e3:8.1f} ms/epoch ({spread})  {used / seconds:8,.0f} samples/s  "
-              f"peak memory {peaks[fw]:6.0f} MiB   [{workers[fw].hello['about']}]")
+    bests = {fw: float(np.min(t)) for fw, t in times.items()}
+    for fw in times:
+        print(f"  {fw:8s} median {medians[fw] * 1e3:7.1f} ms/epoch = {used / medians[fw]:7,.0f} samples/s"
+              f"  (best {used / bests[fw]:7,.0f})   peak memory {peaks[fw]:5.0f} MiB "
+              f"({workers[fw].hello['setup_rss_mb']:.0f} after setup)")
+        print(f"  {'':8s} {workers[fw].hello['about']}")
     if "pytorch" in medians:
-        print(f"  ratio zeronn / pytorch time: {medians['zeronn'] / medians['pytorch']:.2f}x")
+        print(f"  ratio zeronn / pytorch time: {medians['zeronn'] / medians['pytorch']:.2f}x median, "
+              f"{bests['zeronn'] / bests['pytorch']:.2f}x best epochs")
 
 
 def print_profile(name: str, samples: int) -> None:
@@ -206,6 +215,8 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.samples < max(batch for _, batch in MODELS.values()) or args.epochs < 1:
+        parser.error("--samples must be at least one batch (100) and --epochs at least 1")
     if args.worker:
         run_worker(args.worker, args.model, args.samples, args.threads or 1)
         return

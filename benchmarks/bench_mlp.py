@@ -18,6 +18,8 @@ Run (unset the OpenBLAS overrides some machines set, for this command only):
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 
 import numpy as np
@@ -27,20 +29,10 @@ from zeronn.losses import CrossEntropyLoss
 from zeronn.nn import Linear, ReLU, Sequential
 from zeronn.optim import SGD
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import blas_report  # noqa: E402
+
 SIZES = (784, 256, 128, 10)
-
-
-def blas_report() -> tuple[str, int]:
-    """Describe the BLAS NumPy uses (library, kernel, threads) via threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return "unknown BLAS (pip install threadpoolctl to see which)", 1
-    for pool in threadpool_info():
-        if pool.get("user_api") == "blas":
-            text = f"{pool.get('internal_api')} {pool.get('version')}, kernel {pool.get('architecture')}"
-            return text + f", {pool.get('num_threads')} threads", int(pool.get("num_threads") or 1)
-    return "no BLAS found by threadpoolctl", 1
 
 
 def best_time(function, repeats: int) -> float:
@@ -138,7 +130,7 @@ def torch_epoch_runner(x: np.ndarray, y: np.ndarray, batch: int, seed: int, thre
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        return float(loss)
+        return loss.item()
 
     return run
 

@@ -23,12 +23,26 @@ def test_profile_times_every_layer_and_the_training_step(rng):
     report = profile(model, x, y, CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), batch_size=4, steps=3, warmup=1)
     assert report.steps == 3
     assert [entry.name for entry in report.layers] == ["0", "1", "2", "3", "4"]
-    assert all(entry.calls == 3 and entry.forward > 0 and entry.backward > 0 for entry in report.layers[1:])
-    assert report.layers[0].calls == 3 and report.layers[0].backward > 0
+    for entry in report.layers:
+        forward, backward = entry.per_step("median")
+        assert entry.calls == 3 and forward > 0 and backward > 0, entry
     assert {entry.name for entry in report.sections} >= {"loss forward", "loss backward", "optimizer step"}
     table = report.table()
-    assert "Conv2d(1 -> 2, kernel_size=3)" in table and "3 step(s)" in table and "wall" in table
-    assert report.table(sort=True).count("\n") == table.count("\n")
+    assert "Conv2d(1 -> 2, kernel_size=3)" in table and "median of 3 step(s)" in table and "wall" in table
+    assert report.table(sort=True, statistic="mean").count("\n") == table.count("\n")
+    assert len(report.layers[0].forward_steps) == 3
+    with pytest.raises(ValueError, match="Unknown statistic"):
+        report.table(statistic="max")
+
+
+def test_per_step_median_ignores_one_slow_step(rng):
+    model = small_cnn()
+    prof = Profiler(model)
+    for seconds in (0.001, 0.001, 0.5):
+        prof.layers[0].forward = seconds
+        prof.step()
+    assert prof.layers[0].per_step("median")[0] == 0.001
+    assert prof.layers[0].per_step("mean")[0] > 0.1
 
 
 def test_profiler_removes_its_timers_on_exit(rng):

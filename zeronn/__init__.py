@@ -5,12 +5,12 @@ the library around them (losses, optimizers, training loop, data, model files)
 follows PyTorch's names so what you learn here transfers.
 """
 
-from zeronn import data, datasets, functional, io, losses, metrics, nn, optim, plot, train
+from zeronn import data, datasets, functional, io, losses, metrics, nn, optim, plot, profiler, testing, train
 from zeronn.dtype import get_default_dtype, set_default_dtype
 from zeronn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from zeronn.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
 from zeronn.io import load, save
-from zeronn.train import evaluate, fit, predict
+from zeronn.train import Trainer, evaluate, fit, predict
 from zeronn.random import manual_seed
 
 __version__ = "0.1.0"
@@ -27,6 +27,9 @@ __all__ = [
     "train",
     "io",
     "plot",
+    "profiler",
+    "testing",
+    "Trainer",
     "fit",
     "evaluate",
     "predict",

@@ -17,13 +17,17 @@ Two ways to use it:
        ...         with prof.section("loss backward"):
        ...             grad = loss_fn.backward()
        ...         model.backward(grad)
-       ...         prof.step()                                     # count steps for the per-step averages
+       ...         prof.step()                                     # closes one step's timings
        >>> print(prof.table())
 
 Inside the ``with`` block each leaf layer (a layer without sub-layers) has its
 ``forward`` and ``backward`` wrapped by a timer; leaving the block removes the
 timers.  Every call is synchronous (NumPy returns when BLAS is done), so wall
 clock times add up.  Timing costs about a microsecond per call.
+
+The table reports the median over steps by default: on a machine shared with
+other work a few steps can take many times longer, and the median ignores them
+where the mean (``statistic="mean"``) would not.
 """
 
 from __future__ import annotations
@@ -31,43 +35,55 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import numpy as np
 
-from zeronn._validation import check_nonnegative_int, check_positive_int
+from zeronn._validation import check_choice, check_nonnegative_int, check_positive_int
 from zeronn.nn.layer import Layer
 
 __all__ = ["Profiler", "LayerTime", "profile"]
 
+STATISTICS = ("median", "mean", "min")
+
 
 @dataclass
 class LayerTime:
-    """Accumulated wall time of one layer (or one named section)."""
+    """Wall time of one layer (or one named section), per step."""
 
-    name: str                   # dotted name in the model ("0", "block.conv"), or a section's label
-    description: str            # the layer's repr, or "" for a section
-    forward: float = 0.0        # seconds in forward, summed over calls
-    backward: float = 0.0       # seconds in backward, summed over calls
-    calls: int = 0              # number of forward calls (or section entries)
+    name: str                                   # dotted name in the model ("0", "block.conv"), or a section label
+    description: str                            # the layer's repr, or "" for a section
+    forward: float = 0.0                        # seconds in forward during the current step
+    backward: float = 0.0                       # seconds in backward during the current step
+    calls: int = 0                              # forward calls (or section entries) since the last reset
+    forward_steps: list[float] = field(default_factory=list)    # seconds in forward, one entry per finished step
+    backward_steps: list[float] = field(default_factory=list)   # seconds in backward, one entry per finished step
 
-    @property
-    def total(self) -> float:
-        """forward + backward, in seconds."""
-        return self.forward + self.backward
+    def close_step(self) -> None:
+        """Move the current step's times into the per-step lists."""
+        self.forward_steps.append(self.forward)
+        self.backward_steps.append(self.backward)
+        self.forward = self.backward = 0.0
+
+    def per_step(self, statistic: str) -> tuple[float, float]:
+        """(forward, backward) seconds per step; the totals so far when no step has finished."""
+        if not self.forward_steps:
+            return self.forward, self.backward
+        reduce = {"median": np.median, "mean": np.mean, "min": np.min}[statistic]
+        return float(reduce(self.forward_steps)), float(reduce(self.backward_steps))
 
 
-def _timed(function: Callable[..., Any], entry: LayerTime, field: str) -> Callable[..., Any]:
-    """Wrap ``function`` so that its wall time is added to ``entry.<field>``."""
+def _timed(function: Callable[..., Any], entry: LayerTime, field_name: str) -> Callable[..., Any]:
+    """Wrap ``function`` so that its wall time is added to ``entry.<field_name>``."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
-            setattr(entry, field, getattr(entry, field) + time.perf_counter() - start)
-            if field == "forward":
+            setattr(entry, field_name, getattr(entry, field_name) + time.perf_counter() - start)
+            if field_name == "forward":
                 entry.calls += 1
 
     return wrapper
@@ -87,48 +103,40 @@ class Profiler:
         One entry per leaf layer, in model order.
     sections : list of LayerTime
         Extra timed sections (``with prof.section(label):``), in first-use order.
-    steps : int
-        Training steps counted by ``step()``; the table divides by it.
-    wall : float
-        Seconds between the first and the last ``step()``-separated work
-        (measured from entering the block, or the last ``reset()``).
+    wall : LayerTime
+        Whole steps: the wall time between consecutive ``step()`` calls.
     """
 
     def __init__(self, model: Layer) -> None:
         if not isinstance(model, Layer):
             raise TypeError(f"Profiler takes a zeronn Layer, got {type(model).__name__}")
         self.model = model
-        self.layers = [
-            LayerTime(name or type(layer).__name__, repr(layer))
-            for name, layer in model.named_modules()
-            if not any(True for _ in layer.children())
-        ]
-        self._leaves = [layer for _, layer in model.named_modules() if not any(True for _ in layer.children())]
+        self._leaves = [(name, layer) for name, layer in model.named_modules() if next(layer.children(), None) is None]
+        self.layers = [LayerTime(name or type(layer).__name__, repr(layer)) for name, layer in self._leaves]
         self.sections: list[LayerTime] = []
-        self.steps = 0
-        self.wall = 0.0
-        self._started: Optional[float] = None
-        self._installed = False
+        self.wall = LayerTime("wall", "")
+        self._step_started = time.perf_counter()
+
+    @property
+    def steps(self) -> int:
+        """Number of finished steps."""
+        return len(self.wall.forward_steps)
 
     # ------------------------------------------------------------------ timers on and off
     def __enter__(self) -> "Profiler":
-        for layer, entry in zip(self._leaves, self.layers):
+        for (_, layer), entry in zip(self._leaves, self.layers):
             if "forward" in vars(layer) or "backward" in vars(layer):
                 raise RuntimeError(f"{layer!r} is already being profiled")
+        for (_, layer), entry in zip(self._leaves, self.layers):
             layer.forward = _timed(layer.forward, entry, "forward")        # type: ignore[method-assign]
             layer.backward = _timed(layer.backward, entry, "backward")     # type: ignore[method-assign]
-        self._installed = True
-        self._started = time.perf_counter()
+        self._step_started = time.perf_counter()
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        if self._started is not None:
-            self.wall += time.perf_counter() - self._started
-            self._started = None
-        for layer in self._leaves:
+        for _, layer in self._leaves:
             vars(layer).pop("forward", None)
             vars(layer).pop("backward", None)
-        self._installed = False
 
     # ------------------------------------------------------------------ recording
     @contextlib.contextmanager
@@ -136,7 +144,7 @@ class Profiler:
         """Time the code in the ``with`` block under ``label`` (e.g. "loss", "optimizer step")."""
         entry = next((s for s in self.sections if s.name == label), None)
         if entry is None:
-            entry = LayerTime(label, "")
+            entry = LayerTime(label, "", forward_steps=[0.0] * self.steps, backward_steps=[0.0] * self.steps)
             self.sections.append(entry)
         start = time.perf_counter()
         try:
@@ -146,55 +154,57 @@ class Profiler:
             entry.calls += 1
 
     def step(self) -> None:
-        """Count one training step (the table reports milliseconds per step)."""
-        self.steps += 1
+        """End one training step: its times become one sample of the per-step statistics."""
+        now = time.perf_counter()
+        self.wall.forward = now - self._step_started
+        self._step_started = now
+        for entry in [*self.layers, *self.sections, self.wall]:
+            entry.close_step()
 
     def reset(self) -> None:
-        """Zero every timer and the step count (e.g. after warm-up steps)."""
-        for entry in self.layers + self.sections:
+        """Forget everything measured so far (e.g. after warm-up steps)."""
+        for entry in [*self.layers, *self.sections, self.wall]:
             entry.forward = entry.backward = 0.0
             entry.calls = 0
-        self.steps = 0
-        self.wall = 0.0
-        if self._started is not None:
-            self._started = time.perf_counter()
+            entry.forward_steps.clear()
+            entry.backward_steps.clear()
+        self._step_started = time.perf_counter()
 
     # ------------------------------------------------------------------ reporting
-    def _elapsed(self) -> float:
-        running = time.perf_counter() - self._started if self._started is not None else 0.0
-        return self.wall + running
+    def table(self, *, statistic: str = "median", sort: bool = False) -> str:
+        """Return the breakdown as text: ms per step in forward, backward and both, and each one's share.
 
-    def table(self, *, sort: bool = False) -> str:
-        """Return the breakdown as text: ms per step for forward, backward and both, and the share of the time.
-
+        ``statistic`` is "median" (default), "mean" or "min" over the steps.
         ``sort=True`` lists the slowest entries first (model order otherwise).
-        The last rows give the sum over layers and sections, the wall time
-        and the rest ("other": Python glue, batching, anything not timed).
+        The last rows give the sum of the rows, the whole step ("wall") and
+        the rest ("other": Python glue, batching, anything not timed).
         """
-        per = 1e3 / max(self.steps, 1)
-        wall = self._elapsed()
-        rows = list(self.layers) + list(self.sections)
+        check_choice("statistic", statistic, STATISTICS)
+        rows = [(entry, *entry.per_step(statistic)) for entry in [*self.layers, *self.sections]]
         if sort:
-            rows.sort(key=lambda entry: entry.total, reverse=True)
-        timed = sum(entry.total for entry in rows)
+            rows.sort(key=lambda row: row[1] + row[2], reverse=True)
+        timed = sum(forward + backward for _, forward, backward in rows)
+        wall = self.wall.per_step(statistic)[0] if self.steps else 0.0
         total = max(wall, timed, 1e-12)
-        header = ("layer", "", "forward ms", "backward ms", "total ms", "share")
-        lines = [(entry.name, entry.description[:48], f"{entry.forward * per:.3f}",
-                  f"{entry.backward * per:.3f}" if entry.description else "", f"{entry.total * per:.3f}",
-                  f"{entry.total / total:.1%}") for entry in rows]
-        lines.append(("all timed", "", "", "", f"{timed * per:.3f}", f"{timed / total:.1%}"))
-        if wall > 0:
-            lines.append(("other", "(Python glue, batching, not timed)", "", "", f"{(wall - timed) * per:.3f}",
+        lines = [("layer", "", "forward ms", "backward ms", "total ms", "share")]
+        for entry, forward, backward in rows:
+            lines.append((entry.name, entry.description[:48], f"{forward * 1e3:.3f}",
+                          f"{backward * 1e3:.3f}" if entry.description else "", f"{(forward + backward) * 1e3:.3f}",
+                          f"{(forward + backward) / total:.1%}"))
+        lines.append(("all rows", "", "", "", f"{timed * 1e3:.3f}", f"{timed / total:.1%}"))
+        if wall:
+            lines.append(("other", "(Python glue, batching, not timed)", "", "", f"{(wall - timed) * 1e3:.3f}",
                           f"{max(wall - timed, 0.0) / total:.1%}"))
-            lines.append(("wall", "", "", "", f"{wall * per:.3f}", "100.0%"))
-        widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
-        steps = f"{self.steps} step(s)" if self.steps else "no steps counted: totals, not per step"
-        out = [f"Time per training step, {steps}:"]
-        for row in [header, *lines]:
-            cells = [str(cell).ljust(width) if i < 2 else str(cell).rjust(width)
-                     for i, (cell, width) in enumerate(zip(row, widths))]
+            lines.append(("wall", "(whole step)", "", "", f"{wall * 1e3:.3f}", "100.0%"))
+        widths = [max(len(line[i]) for line in lines) for i in range(6)]
+        title = (f"Time per training step, {statistic} of {self.steps} step(s):" if self.steps
+                 else "Total time (no step() counted):")
+        out = [title]
+        for k, line in enumerate(lines):
+            cells = [cell.ljust(width) if i < 2 else cell.rjust(width)      # names left, numbers right
+                     for i, (cell, width) in enumerate(zip(line, widths))]
             out.append("  ".join(cells).rstrip())
-            if row is header:
+            if k == 0:
                 out.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
         return "\n".join(out)
 
@@ -217,19 +227,20 @@ def profile(
 
     Each step takes the next ``batch_size`` samples (all of x when None),
     wrapping around: loss = loss_fn(model(xb), yb); zero_grad; backward; step.
-    The first ``warmup`` steps are run but not counted (caches, allocations).
+    The first ``warmup`` steps run but are not counted (first-call allocations).
     ``optimizer`` may be None to time forward and backward only.
     """
     check_positive_int("steps", steps)
     check_nonnegative_int("warmup", warmup)
     x, y = np.asarray(x), np.asarray(y)
-    size = len(x) if batch_size is None else check_positive_int("batch_size", batch_size)
-    starts = [(k * size) % max(len(x) - size + 1, 1) for k in range(warmup + steps)]
+    size = len(x) if batch_size is None else min(check_positive_int("batch_size", batch_size), len(x))
+    batches = max(len(x) // size, 1)
     model.train()
     with Profiler(model) as prof:
-        for k, start in enumerate(starts):
+        for k in range(warmup + steps):
             if k == warmup:
                 prof.reset()
+            start = (k % batches) * size
             xb, yb = x[start:start + size], y[start:start + size]
             prediction = model(xb)
             with prof.section("loss forward"):
@@ -237,8 +248,7 @@ def profile(
             with prof.section("loss backward"):
                 grad = loss_fn.backward()
             if optimizer is not None:
-                with prof.section("optimizer zero_grad"):
-                    optimizer.zero_grad()
+                optimizer.zero_grad()
             else:
                 model.zero_grad()
             model.backward(grad)

@@ -152,6 +152,19 @@ def test_gradients_accumulate_until_zero_grad(rng):
     np.testing.assert_allclose(layer.bias.grad, 2 * single.bias.grad)
 
 
+def test_one_backward_per_forward(rng):
+    """backward reuses the im2col buffer for the input gradient, so a second backward needs a new forward."""
+    layer = Conv2d(1, 2, 3)
+    x = rng.normal(size=(2, 1, 5, 5)).astype(np.float32)
+    g = np.ones((2, 2, 3, 3), np.float32)
+    layer(x)
+    layer.backward(g)
+    with pytest.raises(RuntimeError, match=r"Conv2d\(1 -> 2, kernel_size=3\): backward\(\) called twice"):
+        layer.backward(g)
+    layer(x)
+    layer.backward(g)                                            # fine again after a forward
+
+
 def test_reuses_its_im2col_buffer_and_keeps_nothing_under_no_grad(rng):
     layer = Conv2d(1, 2, 3, padding=1)
     x = rng.normal(size=(2, 1, 6, 6)).astype(np.float32)
@@ -173,9 +186,8 @@ def test_output_is_a_view_in_batch_last_layout(rng):
 
 
 def test_error_names_layer_and_shapes():
-    with pytest.raises(
-        ValueError, match=r"Conv2d\(1 -> 8, kernel_size=3\) expects input of shape \(batch, 1, H, W\), got \(2, 3, 28, 28\)"
-    ):
+    expected = r"Conv2d\(1 -> 8, kernel_size=3\) expects input of shape \(batch, 1, H, W\), got \(2, 3, 28, 28\)"
+    with pytest.raises(ValueError, match=expected):
         Conv2d(1, 8, 3)(np.zeros((2, 3, 28, 28), np.float32))
     with pytest.raises(ValueError, match=r"got \(2, 28, 28\); add the channel axis"):
         Conv2d(1, 8, 3)(np.zeros((2, 28, 28), np.float32))

@@ -54,17 +54,26 @@ def test_matches_torch(name, args, kwargs, in_shape, out_shape, dtype, rng):
     assert_close(dx, xt.grad, dtype=dtype, what="input gradient")
 
 
+@pytest.mark.parametrize("batch_last", [False, True], ids=["NCHW-memory", "CHWN-memory"])
 @pytest.mark.parametrize(
-    "kwargs", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 1}, {"kernel_size": 3, "stride": 2, "padding": 1}]
+    "kwargs, size",
+    [({"kernel_size": 2}, (6, 8)), ({"kernel_size": 2}, (7, 8)), ({"kernel_size": 3, "stride": 1}, (7, 8)),
+     ({"kernel_size": 3, "stride": 2, "padding": 1}, (7, 8))],
 )
-def test_max_pool_ties_route_the_gradient_like_torch(kwargs, rng):
-    """With many equal values (small integers), the gradient goes to one max per window, the same one as PyTorch's."""
+def test_max_pool_ties_route_the_gradient_like_torch(kwargs, size, batch_last, rng):
+    """With many equal values (small integers), the gradient goes to one max per window, the same one as PyTorch's.
+
+    Both memory layouts are checked: a Conv2d output keeps the batch axis last in memory, which takes
+    the whole-window path when windows tile the image (kernel = stride, 6x8 input).
+    """
     torch = require_torch()
-    x = rng.integers(0, 3, size=(2, 3, 7, 8)).astype(np.float64)
+    x = rng.integers(0, 3, size=(2, 3, *size)).astype(np.float64)
+    if batch_last:
+        x = np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
     layer = MaxPool2d(**kwargs)
     y = layer(x)
     g = rng.normal(size=y.shape)
-    xt = torch.from_numpy(x).requires_grad_()
+    xt = torch.from_numpy(np.ascontiguousarray(x)).requires_grad_()
     torch.nn.MaxPool2d(**kwargs)(xt).backward(torch.from_numpy(g))
     assert_close(layer.backward(g), xt.grad)     # equal up to the order of sums where windows overlap
 

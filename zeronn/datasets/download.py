@@ -32,6 +32,7 @@ import numpy as np
 from zeronn.datasets.errors import DatasetError, DatasetNotFoundError
 from zeronn.datasets.idx import read_idx
 from zeronn.datasets.sources import DatasetFile
+from zeronn.io.atomic import fsync_folder
 
 __all__ = ["download_file", "DEFAULT_TIMEOUT", "MAX_DOWNLOAD_BYTES"]
 
@@ -88,22 +89,6 @@ def _fetch_to_temp(url: str, folder: Path, target_name: str, timeout: float) -> 
         temp.unlink(missing_ok=True)
         raise
     return temp, size
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (not possible, nor needed, on Windows)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _describe(error: BaseException) -> str:
@@ -172,7 +157,7 @@ def download_file(
             temp.unlink(missing_ok=True)
             failures.append(f"{url}: downloaded {size:,} bytes, rejected: {error}")
             continue
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
         if log is not None:
             log(f"  {size / 1e6:.1f} MB, checksum ok -> {target}")
         return target

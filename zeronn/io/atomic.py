@@ -13,7 +13,7 @@ import os
 import secrets
 from typing import Union
 
-__all__ = ["atomic_write_bytes"]
+__all__ = ["atomic_write_bytes", "fsync_folder"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -56,7 +56,7 @@ def atomic_write_bytes(path: PathLike, data: bytes) -> None:
     except BaseException:
         _remove_quietly(temp)
         raise
-    _fsync_folder(folder)
+    fsync_folder(folder)
 
 
 def _create_temp_file(target: str) -> tuple[str, int]:
@@ -85,7 +85,7 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def _fsync_folder(folder: str) -> None:
+def fsync_folder(folder: str) -> None:
     """Make the rename durable; folders cannot be opened for fsync on Windows (nothing to do there)."""
     if os.name == "nt":
         return

@@ -1,11 +1,13 @@
 """Private helpers shared by convolution and pooling: sizes, window slices, im2col, col2im.
 
-Everything here works on arrays whose last two axes are the image rows and
-columns.  The kernel offset (i, j) of a sliding window with stride s and
-dilation d sees, for output pixel (r, c), the input pixel
-(r*s + i*d, c*s + j*d).  For a fixed offset these pixels form one strided
-slice of the input, so a loop over the kh*kw offsets (never over pixels or
-samples) visits every window element with a few large array operations.
+The kernel offset (i, j) of a sliding window with stride s and dilation d
+sees, for output pixel (r, c), the input pixel (r*s + i*d, c*s + j*d).  For a
+fixed offset these pixels form one strided slice along the row and column
+axes, so a loop over the kh*kw offsets (never over pixels or samples) visits
+every window element with a few large array operations.
+
+im2col and col2im take images as (C, H, W, N): channels first, batch last
+(see ``Conv2d`` for why); pooling uses the same slices on (N, C, H, W) arrays.
 """
 
 from __future__ import annotations

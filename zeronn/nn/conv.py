@@ -65,9 +65,12 @@ class Conv2d(Layer):
     row of ones and W2 a last column b, so one product gives W2 @ X_col + b and
     backward's one product G @ X_col.T gives dW and db side by side.  The X_col
     buffer is reused from batch to batch (one per layer; nothing is kept under
-    ``no_grad``).  dW's product has a long inner dimension H_out*W_out*N and is
-    summed over pieces of about a million multiply-adds, which BLAS runs
-    several times faster than one long product.
+    ``no_grad``; backward reuses it for dX_col, so each forward allows one
+    backward), and so are the output and input-gradient arrays once nothing
+    refers to them any more (an array you keep is never overwritten).  dW's
+    product has a long inner dimension H_out*W_out*N and is summed over pieces
+    of about a million multiply-adds, which BLAS runs several times faster
+    than one long product.
 
     Inputs are computed in the layer's dtype: integer images or float64 data
     fed to a float32 layer are converted by the copy into X_col, at no cost,
@@ -203,11 +206,17 @@ class Conv2d(Layer):
         rows = k + (self.bias is not None)                                    # + a row of ones for the bias
         x_col = self._workspace.get("x_col", (rows, ho * wo * n), dtype, fill=1)  # (K [+ 1], Ho*Wo*N)
         im2col(xp, x_col[:k].reshape(c, kh, kw, ho, wo, n), self.kernel_size, self.stride, self.dilation)
-        y = self._weight_matrix() @ x_col                                     # (O, Ho*Wo*N) = W2 @ X_col + b
-        self.save_for_backward(x_col=x_col, input_shape=x.shape)
+        y = self._workspace.recycled("y", (o, ho * wo * n), dtype)            # last batch's, if nobody holds it
+        np.matmul(self._weight_matrix(), x_col, out=y)                        # (O, Ho*Wo*N) = W2 @ X_col + b
+        self.save_for_backward(x_col=x_col, input_shape=x.shape, used=False)
         return y.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)                  # (N, O, Ho, Wo) view
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        if self._saved.get("used"):
+            raise RuntimeError(
+                f"{self!r}: backward() called twice after one forward(); backward reuses the saved im2col "
+                "buffer for the input gradient, so run forward() again first (PyTorch refuses this too)"
+            )
         x_col = self.saved("x_col")                                           # (K [+ 1], Ho*Wo*N)
         n, c, h, w = self.saved("input_shape")
         o = self.out_channels
@@ -222,14 +231,21 @@ class Conv2d(Layer):
         grads = matmul_transposed(g, x_col)                                   # (O, K [+ 1]) = [dW2 | db]
         self.weight.accumulate_grad(grads[:, :k].reshape(self.weight.shape))  # (O, C, kh, kw)
         if self.bias is not None:
-            self.bias.accumulate_grad(grads[:, k])                            # (O,) = G.sum(axis=1)
+            self.bias.accumulate_grad(np.ascontiguousarray(grads[:, k]))      # (O,) = G.sum(axis=1)
+        self.save_for_backward(used=True)
         if not self.needs_input_grad:
             return None
         w2 = self.weight.data.reshape(o, k)                                   # (O, K)
-        dcols = (w2.T @ g).reshape(c, *self.kernel_size, ho, wo, n)           # (C, kh, kw, Ho, Wo, N)
+        dtype = np.result_type(w2.dtype, g.dtype)
+        if dtype == x_col.dtype:
+            dcols = x_col[:k]                                                 # X_col is used up: reuse its memory
+        else:
+            dcols = np.empty((k, ho * wo * n), dtype=dtype)
+        np.matmul(w2.T, g, out=dcols)                                         # (K, Ho*Wo*N) dX_col = W2.T @ G
         top, bottom, left, right = self.pads
-        dxp = np.zeros((c, h + top + bottom, w + left + right, n), dtype=dcols.dtype)  # (C, Hp, Wp, N)
-        col2im(dcols, dxp, self.kernel_size, self.stride, self.dilation)
+        dxp = self._workspace.recycled("dx", (c, h + top + bottom, w + left + right, n), dtype)  # (C, Hp, Wp, N)
+        dxp.fill(0)
+        col2im(dcols.reshape(c, *self.kernel_size, ho, wo, n), dxp, self.kernel_size, self.stride, self.dilation)
         dx = dxp[:, top:top + h, left:left + w]                               # (C, H, W, N), padding cut off
         return dx.transpose(3, 0, 1, 2)                                       # (N, C, H, W) view
 

@@ -9,6 +9,7 @@ import numpy as np
 from zeronn._validation import _is_int, expect_shape, format_shape, pair
 from zeronn.dtype import resolve_dtype
 from zeronn.nn._im2col import offsets, output_size
+from zeronn.nn._workspace import Workspace
 from zeronn.nn.layer import Layer
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
@@ -29,17 +30,10 @@ def _as_float(x: np.ndarray) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(resolve_dtype(None))
 
 
-def _like(template: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``values`` in the memory layout of ``template`` (copied only when the layouts differ).
-
-    Element-wise operations between arrays of different layouts run several
-    times slower in NumPy; one reordering copy first is cheaper.
-    """
-    if values.strides == template.strides:
-        return values
-    same = np.empty_like(template, dtype=values.dtype)
-    same[...] = values
-    return same
+def _width_not_innermost(x: np.ndarray) -> bool:
+    """Whether some axis of x other than the width has the smallest memory stride (axes of size 1 aside)."""
+    strides = [abs(stride) for stride, size in zip(x.strides, x.shape) if size > 1]
+    return bool(strides) and abs(x.strides[3]) > min(strides)
 
 
 class _Pool2d(Layer):
@@ -50,6 +44,7 @@ class _Pool2d(Layer):
 
     def __init__(self, kernel_size: IntOrPair, stride: Optional[IntOrPair] = None, padding: IntOrPair = 0) -> None:
         super().__init__()
+        self._workspace = Workspace()
         self.kernel_size = pair("kernel_size", kernel_size)
         self.stride = self.kernel_size if stride is None else pair("stride", stride)
         self.padding = pair("padding", padding, minimum=0)
@@ -93,23 +88,33 @@ class _Pool2d(Layer):
         return [(rows, cols) for _, _, rows, cols in offsets(self.kernel_size, self.stride, (1, 1), out_hw)]
 
     def _gradient_buffer(
-        self, shape: tuple[int, ...], dtype: Any, out_hw: tuple[int, int], like: Optional[np.ndarray] = None
+        self, shape: tuple[int, ...], dtype: Any, out_hw: tuple[int, int], layout_of: np.ndarray
     ) -> tuple[np.ndarray, bool]:
-        """A buffer for dL/dxp, and whether the windows are disjoint.
+        """A buffer for dL/dxp in the memory layout of ``layout_of``, and whether windows are disjoint.
 
         With disjoint windows (kernel <= stride) each pixel receives at most one
         gradient, so slices can be assigned instead of added; when they also
-        tile the input exactly the buffer need not be zeroed first.  Given
-        ``like`` (the padded input), the buffer copies its memory layout.
+        tile the input exactly the buffer need not be zeroed first.
         """
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         disjoint = kh <= sh and kw <= sw
         tiled = disjoint and (kh, kw) == (sh, sw) and (out_hw[0] * kh, out_hw[1] * kw) == tuple(shape[2:])
-        if like is not None:
-            buffer = np.empty_like(like, dtype=dtype) if tiled else np.zeros_like(like, dtype=dtype)
-        else:
-            buffer = np.empty(shape, dtype=dtype) if tiled else np.zeros(shape, dtype=dtype)
+        buffer = self._workspace.recycled("dx", shape, dtype, layout_of=layout_of)
+        if not tiled:
+            buffer.fill(0)
         return buffer, disjoint
+
+    def _in_layout_of(self, template: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """``values`` in the memory layout of ``template`` (copied only when the layouts differ).
+
+        Element-wise operations between arrays of different layouts run several
+        times slower in NumPy; one reordering copy first is cheaper.
+        """
+        if values.strides == template.strides:
+            return values
+        same = self._workspace.get("reordered", values.shape, values.dtype, layout_of=template)
+        same[...] = values
+        return same
 
     def _unpadded(self, dxp: np.ndarray) -> np.ndarray:
         ph, pw = self.padding
@@ -150,8 +155,10 @@ class MaxPool2d(_Pool2d):
                computed as kh*kw - 1 element-wise ``np.maximum`` calls, one strided
                slice per kernel offset (i, j).
     Backward:  the gradient flows only to the input that was the maximum:
-               dxp[n, c, r*s + i, q*s + j] += g[n, c, r, q]  for the (i, j) of the window's max;
-               found by comparing each offset's slice with y (equality masks).
+               dxp[n, c, r*s + i, q*s + j] += g[n, c, r, q]  for the (i, j) of the window's max,
+               found with equality masks, offset by offset in row-major order:
+                   hit_k = (slice_k of xp == y) and (no earlier offset was a hit in that window)
+                   dxp[slice_k] += g * hit_k                 (shapes (N, C, H_out, W_out))
 
     Ties: when several inputs of one window share the maximum, the whole
     gradient goes to the first of them in row-major window order (top row
@@ -187,22 +194,59 @@ class MaxPool2d(_Pool2d):
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         xp, y = self.saved("xp"), self.saved("y")
         self._check_grad(grad_out, y.shape)
-        g = _like(y, grad_out)                                                # (N, C, Ho, Wo), y's memory layout
-        dtype = np.result_type(xp.dtype, grad_out.dtype)
-        dxp, disjoint = self._gradient_buffer(xp.shape, dtype, y.shape[2:], like=xp)  # (N, C, Hp, Wp)
+        g = self._in_layout_of(y, grad_out)                                   # (N, C, Ho, Wo), y's memory layout
+        dtype = np.result_type(xp, g)
+        if self._tiles(xp.shape, y.shape) and _width_not_innermost(xp):
+            return self._backward_tiled(xp, y, g, dtype)
+        dxp, disjoint = self._gradient_buffer(xp.shape, dtype, y.shape[2:], xp)  # (N, C, Hp, Wp)
         windows = self._windows(y.shape[2:])
-        waiting = None                                                        # windows whose max is not yet found
-        for k, (rows, cols) in enumerate(windows):
-            hit = xp[:, :, rows, cols] == y                                   # (N, C, Ho, Wo) bool
-            if waiting is not None:
-                hit &= waiting                                                # only the first max of each window
-            if k < len(windows) - 1:
-                waiting = ~hit if waiting is None else np.logical_xor(waiting, hit, out=waiting)
+        hits = [self._workspace.get(f"hit{k}", y.shape, bool, layout_of=y) for k in range(len(windows))]
+        for hit, (rows, cols) in zip(hits, windows):
+            np.equal(xp[:, :, rows, cols], y, out=hit)                        # (N, C, Ho, Wo): equals its max?
+        self._keep_first(hits, y)
+        for hit, (rows, cols) in zip(hits, windows):
             if disjoint:
                 np.multiply(g, hit, out=dxp[:, :, rows, cols])
             else:
                 dxp[:, :, rows, cols] += g * hit
         return self._unpadded(dxp)                                            # (N, C, H, W)
+
+    def _backward_tiled(self, x: np.ndarray, y: np.ndarray, g: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        """Backward when the windows tile x exactly (kernel = stride, no padding, nothing left over).
+
+        x is then viewed as blocks (N, C, Ho, kh, Wo, kw), window (r, q) being
+        blocks[:, :, r, :, q, :], so one comparison with y and one product with
+        g (both broadcast over the window axes) cover every offset at once.
+        Used when the width axis is not the innermost in memory (as in a
+        Conv2d output): otherwise the window axes would make NumPy's inner
+        loops only kw long.
+        """
+        n, c, ho, wo = y.shape
+        kh, kw = self.kernel_size
+        blocks = x.reshape(n, c, ho, kh, wo, kw)                              # a view: splits H and W
+        hit = self._workspace.get("hit", blocks.shape, bool, layout_of=blocks)
+        np.equal(blocks, y[:, :, :, None, :, None], out=hit)                  # every input vs its window's max
+        self._keep_first([hit[:, :, :, i, :, j] for i in range(kh) for j in range(kw)], y)
+        dx = self._workspace.recycled("dx", x.shape, dtype, layout_of=x)     # (N, C, H, W)
+        np.multiply(g[:, :, :, None, :, None], hit, out=dx.reshape(blocks.shape))
+        return dx
+
+    def _keep_first(self, hits: list[np.ndarray], y: np.ndarray) -> None:
+        """The tie rule, in place: in each window keep only the first hit in row-major offset order.
+
+        ``hits[k]`` (N, C, Ho, Wo) marks where offset k's input equals the max.
+        """
+        waiting = self._workspace.get("waiting", y.shape, bool, layout_of=y)  # windows whose max is still unseen
+        np.logical_not(hits[0], out=waiting)
+        for hit in hits[1:]:
+            hit &= waiting
+            waiting ^= hit
+
+    def _tiles(self, in_shape: tuple[int, ...], out_shape: tuple[int, ...]) -> bool:
+        """Whether the windows cover the (unpadded) input exactly once."""
+        (kh, kw), (ph, pw) = self.kernel_size, self.padding
+        exact = (out_shape[2] * kh, out_shape[3] * kw) == tuple(in_shape[2:])
+        return self.stride == self.kernel_size and (ph, pw) == (0, 0) and exact
 
 
 class AvgPool2d(_Pool2d):
@@ -258,16 +302,15 @@ class AvgPool2d(_Pool2d):
         for window in windows[1:]:
             np.add(y, window, out=y)
         y /= self._divisor(x.shape[2:], out_hw, y.dtype)
-        self.save_for_backward(padded_shape=xp.shape, in_hw=x.shape[2:])
+        self.save_for_backward(x=x, padded_shape=xp.shape)                   # x: its shape and memory layout
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        padded_shape, in_hw = self.saved("padded_shape"), self.saved("in_hw")
-        n, c = padded_shape[:2]
-        out_hw = self.output_shape(*in_hw)
-        self._check_grad(grad_out, (n, c, *out_hw))
-        share = grad_out / self._divisor(in_hw, out_hw, grad_out.dtype)      # (N, C, Ho, Wo) g / D
-        dxp, disjoint = self._gradient_buffer(padded_shape, share.dtype, out_hw)  # (N, C, Hp, Wp)
+        x, padded_shape = self.saved("x"), self.saved("padded_shape")
+        out_hw = self.output_shape(*x.shape[2:])
+        self._check_grad(grad_out, (*x.shape[:2], *out_hw))
+        share = grad_out / self._divisor(x.shape[2:], out_hw, grad_out.dtype)  # (N, C, Ho, Wo) g / D
+        dxp, disjoint = self._gradient_buffer(padded_shape, share.dtype, out_hw, x)  # (N, C, Hp, Wp)
         for rows, cols in self._windows(out_hw):
             if disjoint:
                 dxp[:, :, rows, cols] = share
