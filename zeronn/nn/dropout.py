@@ -36,12 +36,18 @@ class Dropout(Layer):
         self.p = check_probability("dropout probability p", p)
         self.rng = as_rng(rng)
 
+    def mask_shape(self, x: np.ndarray) -> tuple[int, ...]:
+        """Shape of the mask m: one draw per element here (``Dropout2d`` draws one per channel)."""
+        return x.shape
+
     def forward(self, x: np.ndarray) -> np.ndarray:
+        shape = self.mask_shape(x)
         if not self.training or self.p == 0.0:
             self.save_for_backward(scaled_mask=None)
             return x
-        keep = self.rng.random(x.shape) >= self.p                         # same shape as x
-        scaled_mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.p)   # m / (1 - p)
+        keep = self.rng.random(shape) >= self.p                                 # m, broadcast against x
+        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+        scaled_mask = keep.astype(dtype) / dtype.type(1.0 - self.p)             # m / (1 - p)
         self.save_for_backward(scaled_mask=scaled_mask)
         return x * scaled_mask
 

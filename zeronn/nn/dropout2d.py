@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from zeronn._validation import check_probability, expect_ndim
-from zeronn.nn.layer import Layer
-from zeronn.random import RngLike, as_rng
+from zeronn._validation import expect_ndim
+from zeronn.nn.dropout import Dropout
 
 __all__ = ["Dropout2d"]
 
 
-class Dropout2d(Layer):
+class Dropout2d(Dropout):
     """Zero whole channels of (N, C, H, W) feature maps with probability ``p`` during training.
 
     Forward (training):  m ~ Bernoulli(1 - p), one draw per (sample, channel), shape (N, C, 1, 1);
@@ -34,29 +31,7 @@ class Dropout2d(Layer):
         Source of the masks.
     """
 
-    def __init__(self, p: float = 0.5, *, rng: RngLike = None) -> None:
-        super().__init__()
-        self.p = check_probability("dropout probability p", p)
-        self.rng = as_rng(rng)
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
+    def mask_shape(self, x: np.ndarray) -> tuple[int, ...]:
+        """(N, C, 1, 1): one draw per sample and channel, broadcast over H and W."""
         expect_ndim(self, x, 4, ("batch", "channels", "height", "width"))
-        if not self.training or self.p == 0.0:
-            self.save_for_backward(scaled_mask=None)
-            return x
-        n, c = x.shape[:2]
-        keep = self.rng.random((n, c, 1, 1)) >= self.p                     # (N, C, 1, 1)
-        dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-        scaled_mask = keep.astype(dtype) / dtype.type(1.0 - self.p)         # (N, C, 1, 1)  m / (1 - p)
-        self.save_for_backward(scaled_mask=scaled_mask)
-        return x * scaled_mask                                              # (N, C, H, W)
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        scaled_mask = self.saved("scaled_mask")                             # (N, C, 1, 1) or None
-        return grad_out if scaled_mask is None else grad_out * scaled_mask  # (N, C, H, W)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"p": self.p}
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return x.shape[0], x.shape[1], 1, 1
