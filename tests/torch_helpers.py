@@ -18,3 +18,16 @@ def assert_close(actual, expected, *, dtype=np.float64, what=""):
     actual = np.asarray(actual)
     expected = expected.detach().numpy() if hasattr(expected, "detach") else np.asarray(expected)
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, err_msg=what)
+
+
+def torch_forward_backward(function, x, grad):
+    """Run ``function`` (a torch module or callable) on ``x`` and backpropagate ``grad``.
+
+    Returns ``(output, input_gradient)`` as torch tensors, for ``assert_close``.
+    """
+    import torch
+
+    xt = torch.from_numpy(np.ascontiguousarray(x)).requires_grad_()
+    yt = function(xt)
+    yt.backward(torch.from_numpy(np.ascontiguousarray(grad)))
+    return yt, xt.grad

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tests.torch_helpers import assert_close, require_torch
+from tests.torch_helpers import assert_close, require_torch, torch_forward_backward
 from zeronn.nn import (
     ACTIVATIONS, ELU, GELU, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, SELU, Sequential, SiLU, Sigmoid, Softmax,
     Softplus, Swish, Tanh, get_activation, layer_from_spec, layer_to_spec,
@@ -186,11 +186,9 @@ def test_matches_torch(layer, dtype):
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.normal(scale=3.0, size=(5, 7)), [[-40, -8, -0.3, 0.2, 2.9, 8, 40]]]).astype(dtype)
     g = rng.normal(size=x.shape).astype(dtype)
-    xt = torch.from_numpy(x.copy()).requires_grad_()
-    yt = torch_twin(torch, layer)(xt)
-    yt.backward(torch.from_numpy(g))
+    yt, dxt = torch_forward_backward(torch_twin(torch, layer), x, g)
     assert_close(layer(x), yt, dtype=dtype, what=f"{layer!r} forward")
-    assert_close(layer.backward(g), xt.grad, dtype=dtype, what=f"{layer!r} backward")
+    assert_close(layer.backward(g), dxt, dtype=dtype, what=f"{layer!r} backward")
 
 
 # ---------------------------------------------------------------------- names, configs, errors

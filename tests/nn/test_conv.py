@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import zeronn
-from tests.torch_helpers import assert_close, require_torch
+from tests.torch_helpers import assert_close, require_torch, torch_forward_backward
 from zeronn.nn import Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
 from zeronn.testing import check_layer
 
@@ -47,14 +47,12 @@ def test_matches_torch(args, kwargs, in_shape, out_shape, dtype, rng):
     layer, reference = make_pair(args, kwargs, torch, dtype)
     x = rng.normal(size=in_shape).astype(dtype)
     g = rng.normal(size=out_shape).astype(dtype)
-    xt = torch.from_numpy(x).requires_grad_()
-    yt = reference(xt)
-    yt.backward(torch.from_numpy(g))
+    yt, dxt = torch_forward_backward(reference, x, g)
     y = layer(x)
     dx = layer.backward(g)
     assert y.dtype == dx.dtype == layer.weight.grad.dtype == dtype
     assert_close(y, yt, dtype=dtype, what="output")
-    assert_close(dx, xt.grad, dtype=dtype, what="input gradient")
+    assert_close(dx, dxt, dtype=dtype, what="input gradient")
     assert_close(layer.weight.grad, reference.weight.grad, dtype=dtype, what="weight gradient")
     if layer.bias is not None:
         assert_close(layer.bias.grad, reference.bias.grad, dtype=dtype, what="bias gradient")
@@ -95,11 +93,9 @@ def test_cnn_chain_matches_torch(rng):
             ref.copy_(torch.from_numpy(np.ascontiguousarray(data)))
     x = rng.normal(size=(3, 2, 8, 12))
     g = rng.normal(size=(3, 5))
-    xt = torch.from_numpy(x).requires_grad_()
-    yt = reference(xt)
-    yt.backward(torch.from_numpy(g))
+    yt, dxt = torch_forward_backward(reference, x, g)
     assert_close(model(x), yt)
-    assert_close(model.backward(g), xt.grad)
+    assert_close(model.backward(g), dxt)
     for (name, param), ref in zip(model.named_parameters(), reference.parameters()):
         grad = param.grad.T if name == "6.weight" else param.grad
         assert_close(grad, ref.grad, what=name)

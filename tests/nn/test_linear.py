@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.torch_helpers import assert_close, require_torch
+from tests.torch_helpers import assert_close, require_torch, torch_forward_backward
 from zeronn.nn import Linear
 from zeronn.testing import check_layer
 
@@ -90,11 +90,9 @@ def test_matches_torch(rng):
         reference.bias.copy_(torch.from_numpy(layer.bias.data))
     x = rng.normal(size=(5, 6))
     g = rng.normal(size=(5, 4))
-    xt = torch.from_numpy(x).requires_grad_()
-    yt = reference(xt)
-    yt.backward(torch.from_numpy(g))
+    yt, dxt = torch_forward_backward(reference, x, g)
     assert_close(layer(x), yt)
     dx = layer.backward(g)
-    assert_close(dx, xt.grad)
+    assert_close(dx, dxt)
     assert_close(layer.weight.grad, reference.weight.grad.T)
     assert_close(layer.bias.grad, reference.bias.grad)

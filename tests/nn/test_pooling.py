@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import zeronn
-from tests.torch_helpers import assert_close, require_torch
+from tests.torch_helpers import assert_close, require_torch, torch_forward_backward
 from zeronn.nn import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d, ReLU, layer_from_spec, layer_to_spec
 from zeronn.testing import check_layer
 
@@ -44,14 +44,12 @@ def test_matches_torch(name, args, kwargs, in_shape, out_shape, dtype, rng):
     reference = getattr(torch.nn, name)(*args, **kwargs)
     x = rng.normal(size=in_shape).astype(dtype)
     g = rng.normal(size=out_shape).astype(dtype)
-    xt = torch.from_numpy(x).requires_grad_()
-    yt = reference(xt)
-    yt.backward(torch.from_numpy(g))
+    yt, dxt = torch_forward_backward(reference, x, g)
     y = layer(x)
     dx = layer.backward(g)
     assert y.dtype == dx.dtype == dtype
     assert_close(y, yt, dtype=dtype, what="output")
-    assert_close(dx, xt.grad, dtype=dtype, what="input gradient")
+    assert_close(dx, dxt, dtype=dtype, what="input gradient")
 
 
 @pytest.mark.parametrize("batch_last", [False, True], ids=["NCHW-memory", "CHWN-memory"])
@@ -73,9 +71,8 @@ def test_max_pool_ties_route_the_gradient_like_torch(kwargs, size, batch_last, r
     layer = MaxPool2d(**kwargs)
     y = layer(x)
     g = rng.normal(size=y.shape)
-    xt = torch.from_numpy(np.ascontiguousarray(x)).requires_grad_()
-    torch.nn.MaxPool2d(**kwargs)(xt).backward(torch.from_numpy(g))
-    assert_close(layer.backward(g), xt.grad)     # equal up to the order of sums where windows overlap
+    _, dxt = torch_forward_backward(torch.nn.MaxPool2d(**kwargs), x, g)
+    assert_close(layer.backward(g), dxt)     # equal up to the order of sums where windows overlap
 
 
 def test_max_pool_tie_goes_to_the_first_in_row_major_order():
@@ -156,13 +153,11 @@ def test_max_pool_after_conv_and_relu_matches_torch_in_float32(rng):
     relu, pool = ReLU(), MaxPool2d(2)
     x = rng.normal(size=(4, 2, 8, 10)).astype(np.float32)
     g = rng.normal(size=(4, 3, 3, 4)).astype(np.float32)
-    xt = torch.from_numpy(x).requires_grad_()
-    yt = torch.nn.functional.max_pool2d(torch.relu(reference(xt)), 2)
-    yt.backward(torch.from_numpy(g))
+    yt, dxt = torch_forward_backward(lambda xt: torch.nn.functional.max_pool2d(torch.relu(reference(xt)), 2), x, g)
     y = pool(relu(conv(x)))
     assert_close(y, yt, dtype=np.float32)
     dx = conv.backward(relu.backward(pool.backward(g)))
-    assert_close(dx, xt.grad, dtype=np.float32)
+    assert_close(dx, dxt, dtype=np.float32)
     assert_close(conv.weight.grad, reference.weight.grad, dtype=np.float32)
 
 
