@@ -2,6 +2,7 @@
 
 - ``blas_report()``: which BLAS NumPy calls, which kernel it picked, how many threads.
 - ``peak_rss_mb()``: this process's peak resident memory.
+- ``SETTLE_S``: the pause before each timed epoch.
 - ``Worker``: a child process of the same script that runs one framework's
   training on request, so that two frameworks can be timed in alternation
   (sharing whatever else the machine is doing) while each one's memory is
@@ -16,7 +17,14 @@ import subprocess
 import sys
 from typing import Any
 
-__all__ = ["blas_report", "peak_rss_mb", "Worker", "serve"]
+__all__ = ["blas_report", "peak_rss_mb", "Worker", "serve", "SETTLE_S"]
+
+#: Seconds to wait before each timed epoch.  A library's idle worker threads keep
+#: spinning for a while after their work (PyTorch's OpenMP threads, OpenBLAS's
+#: threads); without a pause they take CPU from whichever loop runs next.
+#: Measured on the MLP benchmark without it: PyTorch's epoch 1.7x slower after a
+#: NumPy epoch, ZeroNN's 1.1x slower after a PyTorch epoch.
+SETTLE_S = 0.2
 
 
 def blas_report() -> tuple[str, int]:

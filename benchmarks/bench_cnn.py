@@ -11,7 +11,8 @@ Each framework trains in its own child process of this script (so each one's
 peak memory, max RSS, is its own), with the same number of threads
 (PyTorch's ``set_num_threads`` = NumPy's BLAS threads) and the same batches.
 The parent asks the two children for one epoch in turn, so both see the same
-background load; one warm-up epoch each is not timed.  Printed: the median
+background load, after a short pause (so that the other one's idle threads
+have stopped spinning); one warm-up epoch each is not timed.  Printed: the median
 epoch and (in brackets) the best one, the ratio ZeroNN time / PyTorch time for
 both (< 1 = ZeroNN faster), and each process's peak memory (max RSS) with its
 size after imports, data and model (so the difference is what training adds).
@@ -37,7 +38,7 @@ from typing import Any, Callable
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import Worker, blas_report, peak_rss_mb, serve  # noqa: E402
+from _common import SETTLE_S, Worker, blas_report, peak_rss_mb, serve  # noqa: E402
 
 MODELS = {
     "a": ("conv 30 5x5 -> ReLU -> maxpool 2 -> 100 -> ReLU -> 10", 100),
@@ -174,6 +175,7 @@ def compare(name: str, samples: int, epochs: int, threads: int) -> None:
         worker.request("epoch")                                       # warm-up, not timed
     for _ in range(epochs):                                           # alternate: same background load
         for fw, worker in workers.items():
+            time.sleep(SETTLE_S)                                      # the other one's threads go idle
             times[fw].append(worker.request("epoch")["seconds"])
     peaks = {fw: worker.close()["peak_rss_mb"] for fw, worker in workers.items()}
     used = samples // batch * batch

@@ -1,14 +1,33 @@
-"""MLP training throughput: ZeroNN and PyTorch CPU side by side, in one process.
+"""MLP training throughput: ZeroNN, hand-written NumPy and PyTorch CPU side by side, in one process.
 
 Network 784-256-128-10 with ReLU, softmax cross-entropy, plain SGD (lr 0.01),
-batch 128, float32, on 8,192 random samples.  Both frameworks see the same
-batches and use the same number of BLAS threads.  The script also measures the
-machine's float32 GEMM limit two ways:
+batch 128, float32, on 8,192 random samples.  Four loops train one epoch each,
+on the same batches, with the same number of BLAS threads:
 
-- peak: one large (2048 x 2048) @ (2048 x 2048) product, GFLOP/s;
-- same-shape: only the matrix products one training epoch of this MLP needs
-  (3 forward, 3 weight-gradient and 2 input-gradient GEMMs per batch), timed
-  back to back in NumPy: no NumPy implementation can be faster than that.
+- "GEMM limit": only the matrix products one epoch needs (per batch 3 forward,
+  3 weight-gradient and 2 input-gradient GEMMs), back to back in NumPy.  No
+  NumPy implementation can be faster: this is the machine's float32 GEMM
+  limit for this network.  One large (2048 x 2048) product, the machine's
+  GEMM peak, is printed as well.
+- "NumPy by hand": the same training written directly in NumPy and tuned
+  (buffers allocated once, every element-wise step in place).  The gap between
+  it and the limit is the element-wise work (bias, ReLU, softmax, update) that
+  NumPy runs on one core between the products.
+- "zeronn" and "pytorch": the PyTorch-style loop (forward, loss, backward, step).
+
+Batches come ``--order in-order`` (batch k holds samples 128k to 128k + 127,
+as in the GEMM limit) or ``shuffled`` (a new permutation every epoch, so each
+batch is gathered from 128 random rows: a memory-bound copy that the GEMM
+limit does not contain); ``both`` (the default) runs both.
+
+Timing: one warm-up epoch per loop, then ``--rounds`` rounds that run every
+loop once, in turn, so all of them share whatever else the machine is doing.
+A short pause separates the loops, because a library's idle worker threads
+keep spinning for a while after their work (PyTorch's OpenMP threads do) and
+would otherwise slow down the next loop.  Printed per loop: the median epoch
+(the best one in brackets), samples/s, GFLOP/s of its matrix products, the
+share of the GEMM limit (limit time / loop time, medians) and the ratio of
+ZeroNN's time to PyTorch's.
 
 Run (unset the OpenBLAS overrides some machines set, for this command only):
 
@@ -21,6 +40,7 @@ import argparse
 import os
 import sys
 import time
+from typing import Callable, Optional, Union
 
 import numpy as np
 
@@ -30,12 +50,16 @@ from zeronn.nn import Linear, ReLU, Sequential
 from zeronn.optim import SGD
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import blas_report  # noqa: E402
+from _common import SETTLE_S, blas_report  # noqa: E402
 
 SIZES = (784, 256, 128, 10)
+LR = 0.01
+
+#: An epoch's batches: slices (in order) or index arrays (shuffled) into the samples.
+Batches = list[Union[slice, np.ndarray]]
 
 
-def best_time(function, repeats: int) -> float:
+def best_time(function: Callable[[], object], repeats: int) -> float:
     """Smallest wall time of ``repeats`` calls."""
     times = []
     for _ in range(repeats):
@@ -64,14 +88,39 @@ def epoch_flops(samples: int) -> float:
     return samples * (forward + weight_grads + input_grads)
 
 
-def gemm_only_epoch(x: np.ndarray, batch: int) -> float:
-    """Time of just the matrix products of one training epoch, in NumPy."""
-    rng = np.random.default_rng(1)
-    weights = [rng.standard_normal((i, o), dtype=np.float32) * 0.05 for i, o in zip(SIZES[:-1], SIZES[1:])]
+def epoch_batches(samples: int, batch: int, order: str, rng: np.random.Generator) -> Callable[[], Batches]:
+    """Return a function giving one epoch's batches: slices in order, or index arrays of a new permutation."""
+    starts = range(0, samples, batch)
+    if order == "in-order":
+        fixed = [slice(start, start + batch) for start in starts]
+        return lambda: fixed
 
-    def run():
-        for start in range(0, len(x), batch):
-            activations = [x[start:start + batch]]
+    def shuffled() -> Batches:
+        permutation = rng.permutation(samples)
+        return [permutation[start:start + batch] for start in starts]
+
+    return shuffled
+
+
+def initial_weights(seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(W, b) per layer, W (in, out), PyTorch's default uniform init: the same start for every loop."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for i, o in zip(SIZES[:-1], SIZES[1:]):
+        bound = 1 / np.sqrt(i)
+        weights.append((rng.uniform(-bound, bound, (i, o)).astype(np.float32),
+                        rng.uniform(-bound, bound, o).astype(np.float32)))
+    return weights
+
+
+# ---------------------------------------------------------------------------- the loops
+def gemm_limit_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batches]) -> Callable[[], None]:
+    """Just the matrix products of one training epoch, in NumPy (the results are thrown away)."""
+    weights = [w for w, _ in initial_weights(1)]
+
+    def run() -> None:
+        for index in batches():
+            activations = [x[index]]
             for w in weights:
                 activations.append(activations[-1] @ w)
             grad = activations[-1]
@@ -80,66 +129,175 @@ def gemm_only_epoch(x: np.ndarray, batch: int) -> float:
                 if layer:
                     grad = grad @ weights[layer].T
 
-    run()
-    return best_time(run, 3)
+    return run
 
 
-def zeronn_epoch_runner(x: np.ndarray, y: np.ndarray, batch: int, seed: int):
-    """Return a function that trains ZeroNN for one epoch over the given batches."""
-    zeronn.manual_seed(seed)
-    model = Sequential(Linear(784, 256), ReLU(), Linear(256, 128), ReLU(), Linear(128, 10))
-    model.needs_input_grad = False
-    loss_fn = CrossEntropyLoss()
-    optimizer = SGD(model.parameters(), lr=0.01)
-    order = np.random.default_rng(seed)
+class NumpyMLP:
+    """The benchmark's network trained by hand in NumPy, tuned: every buffer is made once, work is in place.
 
-    def run() -> float:
-        permutation = order.permutation(len(x))
-        for start in range(0, len(x), batch):
-            index = permutation[start:start + batch]
-            loss = loss_fn(model(x[index]), y[index])
-            optimizer.zero_grad()
-            model.backward(loss_fn.backward())
-            optimizer.step()
-        return loss
+    ``step(x, y)`` does one SGD step on a batch and returns the gradients
+    [dW0, db0, dW1, db1, dW2, db2] (views of its buffers, overwritten by the
+    next step).  The tests check it against ZeroNN step for step.
+    """
+
+    def __init__(self, weights: list[tuple[np.ndarray, np.ndarray]], batch: int, lr: float = LR) -> None:
+        self.params = [array.copy() for pair in weights for array in pair]   # W0, b0, W1, b1, W2, b2
+        self.grads = [np.empty_like(p) for p in self.params]
+        self.scratch = [np.empty_like(p) for p in self.params]                # lr * grad
+        widths = SIZES[1:]
+        self.z = [np.empty((batch, w), np.float32) for w in widths]           # layer outputs, ReLU in place
+        self.zeros = [np.zeros((batch, w), np.float32) for w in widths]
+        self.g = [np.empty((batch, w), np.float32) for w in widths]           # dL/d(layer output)
+        self.mask = [np.empty((batch, w), bool) for w in widths]
+        self.ones_batch = np.ones(batch, np.float32)
+        self.ones_classes = np.ones(SIZES[-1], np.float32)
+        self.rows = np.arange(batch)
+        self.lr = np.float32(lr)
+
+    def step(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+        w0, b0, w1, b1, w2, b2 = self.params
+        n = len(x)                                                            # <= batch (a last, short batch)
+        z, g, zeros, mask = ([array[:n] for array in arrays] for arrays in (self.z, self.g, self.zeros, self.mask))
+        grads = self.grads
+        # forward: z0 = relu(x @ W0 + b0), z1 = relu(z0 @ W1 + b1), z2 = z1 @ W2 + b2 (the logits)
+        for layer, (inputs, w, b) in enumerate(((x, w0, b0), (z[0], w1, b1), (z[1], w2, b2))):
+            np.matmul(inputs, w, out=z[layer])                               # (N, out)
+            z[layer] += b
+            if layer < 2:
+                np.maximum(z[layer], zeros[layer], out=z[layer])
+        # softmax cross-entropy, mean over the batch: g2 = (softmax(z2) - onehot(y)) / N
+        p = g[2]
+        np.subtract(z[2], np.ascontiguousarray(z[2].T).max(axis=0)[:, None], out=p)
+        np.exp(p, out=p)
+        p /= (p @ self.ones_classes)[:, None]                                 # (N, C) softmax
+        p[self.rows[:n], y] -= 1
+        p *= np.float32(1 / n)
+        # backward, from the last layer to the first
+        for layer, (inputs, w) in reversed(list(enumerate(((x, w0), (z[0], w1), (z[1], w2))))):
+            np.matmul(inputs.T, g[layer], out=grads[2 * layer])              # dW = inputs.T @ g
+            np.matmul(self.ones_batch[:n], g[layer], out=grads[2 * layer + 1])   # db = g summed over the batch
+            if layer:
+                np.matmul(g[layer], w.T, out=g[layer - 1])                   # dL/d(inputs)
+                np.greater(z[layer - 1], 0, out=mask[layer - 1])
+                g[layer - 1] *= mask[layer - 1]                               # through the ReLU
+        for param, grad, scratch in zip(self.params, grads, self.scratch):
+            np.multiply(grad, self.lr, out=scratch)
+            param -= scratch                                                  # p = p - lr * g
+        return grads
+
+
+def numpy_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batches], batch: int) -> Callable[[], None]:
+    """One epoch of ``NumpyMLP``."""
+    mlp = NumpyMLP(initial_weights(0), batch)
+
+    def run() -> None:
+        for index in batches():
+            mlp.step(x[index], y[index])
 
     return run
 
 
-def torch_epoch_runner(x: np.ndarray, y: np.ndarray, batch: int, seed: int, threads: int):
-    """Return a function that trains the same MLP in PyTorch for one epoch, or None without torch."""
+def zeronn_model(weights: list[tuple[np.ndarray, np.ndarray]]) -> Sequential:
+    """The benchmark's network in ZeroNN, starting from ``weights``."""
+    layers: list = []
+    for number, (w, b) in enumerate(weights):
+        linear = Linear(*w.shape)
+        linear.weight.data[...] = w
+        linear.bias.data[...] = b
+        layers += [linear, ReLU()] if number < len(weights) - 1 else [linear]
+    return Sequential(*layers)
+
+
+def zeronn_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batches]) -> Callable[[], None]:
+    """One epoch of ZeroNN, written as a user would."""
+    zeronn.manual_seed(0)
+    model = zeronn_model(initial_weights(0))
+    model.needs_input_grad = False                      # the data needs no gradient (fit does the same)
+    loss_fn = CrossEntropyLoss()
+    optimizer = SGD(model.parameters(), lr=LR)
+
+    def run() -> None:
+        for index in batches():
+            loss_fn(model(x[index]), y[index])
+            optimizer.zero_grad()
+            model.backward(loss_fn.backward())
+            optimizer.step()
+
+    return run
+
+
+def torch_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batches],
+                 threads: int) -> Optional[Callable[[], None]]:
+    """One epoch of the same MLP in PyTorch, or None without torch."""
     try:
         import torch
     except ImportError:
         return None
     torch.set_num_threads(threads)
-    torch.manual_seed(seed)
+    torch.manual_seed(0)
     model = torch.nn.Sequential(
         torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)
     )
+    with torch.no_grad():
+        for linear, (w, b) in zip(model[::2], initial_weights(0)):
+            linear.weight.copy_(torch.from_numpy(w.T))
+            linear.bias.copy_(torch.from_numpy(b))
     loss_fn = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
     xt, yt = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
-    order = np.random.default_rng(seed)
 
-    def run() -> float:
-        permutation = torch.from_numpy(order.permutation(len(x)))
-        for start in range(0, len(x), batch):
-            index = permutation[start:start + batch]
+    def run() -> None:
+        for index in batches():
+            if not isinstance(index, slice):
+                index = torch.from_numpy(index)
             loss = loss_fn(model(xt[index]), yt[index])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        return loss.item()
 
     return run
+
+
+# ---------------------------------------------------------------------------- timing and report
+def time_loops(runners: dict[str, Callable[[], None]], rounds: int) -> dict[str, list[float]]:
+    """Warm up each loop once, then time ``rounds`` epochs of each, alternating, with pauses between."""
+    for run in runners.values():
+        run()
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(rounds):
+        for name, run in runners.items():
+            time.sleep(SETTLE_S)
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def report(times: dict[str, list[float]], samples: int, peak: float) -> None:
+    """Print one line per loop and the ZeroNN / PyTorch ratio."""
+    flops = epoch_flops(samples)
+    median = {name: float(np.median(t)) for name, t in times.items()}
+    best = {name: min(t) for name, t in times.items()}
+    limit = "GEMM limit"
+    for name in times:
+        gflops = flops / median[name] / 1e9
+        print(f"  {name:13s} {median[name] * 1e3:6.1f} ms/epoch ({best[name] * 1e3:5.1f})  "
+              f"{samples / median[name]:9,.0f} samples/s  {gflops:5.1f} GFLOP/s  "
+              f"{median[limit] / median[name]:4.0%} of the GEMM limit ({best[limit] / best[name]:.0%}), "
+              f"{gflops / peak:4.0%} of peak")
+    if "pytorch" in times:
+        print(f"  ratio zeronn / pytorch time: {median['zeronn'] / median['pytorch']:.2f}x "
+              f"({best['zeronn'] / best['pytorch']:.2f}x)")
+    else:
+        print("  (PyTorch not installed: pip install torch==2.13.0 for the side-by-side numbers)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=8192)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--epochs", type=int, default=5, help="timed epochs per framework (after one warm-up)")
+    parser.add_argument("--rounds", type=int, default=9, help="timed epochs per loop (after one warm-up)")
+    parser.add_argument("--order", choices=("in-order", "shuffled", "both"), default="both")
     args = parser.parse_args()
 
     blas, threads = blas_report()
@@ -147,37 +305,24 @@ def main() -> None:
     rng = np.random.default_rng(0)
     x = rng.standard_normal((args.samples, 784), dtype=np.float32)
     y = rng.integers(0, 10, args.samples).astype(np.int64)
-
     peak = gemm_peak_gflops()
-    gemm_epoch = gemm_only_epoch(x, args.batch_size)
-    flops = epoch_flops(args.samples)
     print(f"float32 GEMM peak (2048^3): {peak:.1f} GFLOP/s")
-    print(f"GEMMs of one epoch alone:   {gemm_epoch * 1e3:.1f} ms ({flops / gemm_epoch / 1e9:.1f} GFLOP/s)")
 
-    runners = {"zeronn": zeronn_epoch_runner(x, y, args.batch_size, 0)}
-    torch_run = torch_epoch_runner(x, y, args.batch_size, 0, threads)
-    if torch_run is not None:
-        runners["pytorch"] = torch_run
-    times: dict[str, list[float]] = {name: [] for name in runners}
-    for name, run in runners.items():
-        run()                                                   # warm-up epoch
-    for _ in range(args.epochs):                                # interleave to share any machine noise
-        for name, run in runners.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+    for order in ("in-order", "shuffled") if args.order == "both" else (args.order,):
+        def batches() -> Callable[[], Batches]:           # every loop gets the same sequence of epochs
+            return epoch_batches(args.samples, args.batch_size, order, np.random.default_rng(0))
 
-    print(f"\nMLP 784-256-128-10, batch {args.batch_size}, {args.samples} samples, {threads} thread(s), "
-          f"median of {args.epochs} epochs:")
-    medians = {name: float(np.median(t)) for name, t in times.items()}
-    for name, seconds in medians.items():
-        print(f"  {name:8s} {seconds * 1e3:8.1f} ms/epoch  {args.samples / seconds:10,.0f} samples/s  "
-              f"{flops / seconds / 1e9:6.1f} GFLOP/s ({flops / seconds / 1e9 / peak:.0%} of GEMM peak, "
-              f"{gemm_epoch / seconds:.0%} of the same-shape GEMM limit)")
-    if "pytorch" in medians:
-        print(f"  ratio zeronn / pytorch time: {medians['zeronn'] / medians['pytorch']:.2f}x")
-    else:
-        print("  (PyTorch not installed: pip install torch==2.13.0 for the side-by-side numbers)")
+        runners = {
+            "GEMM limit": gemm_limit_runner(x, y, epoch_batches(args.samples, args.batch_size, "in-order", rng)),
+            "NumPy by hand": numpy_runner(x, y, batches(), args.batch_size),
+            "zeronn": zeronn_runner(x, y, batches()),
+        }
+        torch_run = torch_runner(x, y, batches(), threads)
+        if torch_run is not None:
+            runners["pytorch"] = torch_run
+        print(f"\nMLP 784-256-128-10, batch {args.batch_size}, {args.samples} samples, {order} batches, "
+              f"{threads} thread(s); median of {args.rounds} epochs (best):")
+        report(time_loops(runners, args.rounds), args.samples, peak)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Tests for dtype defaults, the global generator, no_grad and argument checks."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -38,6 +40,16 @@ def test_no_grad_keeps_nothing_and_backward_then_fails():
     assert zeronn.is_grad_enabled()
     with pytest.raises(RuntimeError, match=r"Linear\(2 -> 2\): backward\(\) called before forward\(\)"):
         layer.backward(np.ones((1, 2), np.float32))
+
+
+def test_no_grad_is_per_thread():
+    seen = []
+    with zeronn.no_grad():
+        worker = threading.Thread(target=lambda: seen.append(zeronn.is_grad_enabled()))
+        worker.start()
+        worker.join()
+        assert not zeronn.is_grad_enabled()
+    assert seen == [True]                                   # a new thread starts with gradients on
 
 
 def test_dropout_masks_follow_the_seed():

@@ -14,12 +14,19 @@ from collections.abc import Iterator
 
 __all__ = ["no_grad", "is_grad_enabled", "set_grad_enabled"]
 
-_state = threading.local()
+
+class _GradState(threading.local):
+    """Per-thread switch; the class attribute is every thread's starting value."""
+
+    enabled = True
+
+
+_state = _GradState()
 
 
 def is_grad_enabled() -> bool:
     """Return True when layers should keep what backward needs."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 def set_grad_enabled(enabled: bool) -> None:

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+import zeronn
 from tests.torch_helpers import assert_close, require_torch, torch_forward_backward
 from zeronn.nn import (
     ACTIVATIONS, ELU, GELU, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, SELU, Sequential, SiLU, Sigmoid, Softmax,
@@ -88,6 +89,37 @@ def test_relu_and_leaky_relu_hand_worked():
 
 def test_relu_gives_no_negative_zeros():
     assert not np.any(np.signbit(ReLU()(np.array([-3.0, -0.0, 2.0]))))
+
+
+@pytest.mark.parametrize("layout", ["c", "transposed", "strided", "int"])
+def test_relu_matches_maximum_for_every_memory_layout(layout, rng):
+    base = rng.normal(size=(6, 5, 4)).astype(np.float32)
+    layouts = {"c": base, "transposed": base.transpose(2, 0, 1), "strided": base[:, ::2],
+               "int": np.round(base * 3).astype(int)}
+    x = layouts[layout]
+    relu, g = ReLU(), rng.normal(size=x.shape)
+    for _ in range(2):                                     # the second call reuses the kept zeros
+        np.testing.assert_array_equal(relu(x), np.maximum(x, 0))
+        np.testing.assert_array_equal(relu.backward(g), g * (x > 0))
+    kept = relu._zeros
+    if layout in ("c", "transposed"):                      # zeros kept, laid out like x
+        assert kept is not None and kept.strides == x.strides and not kept.any()
+    else:                                                  # a strided view or integers: the scalar 0 is used
+        assert kept is None
+
+
+def test_relu_keeps_no_zeros_under_no_grad_and_follows_shape_changes(rng):
+    relu = ReLU()
+    with zeronn.no_grad():
+        relu(rng.normal(size=(4, 3)))
+    assert relu._zeros is None
+    relu(rng.normal(size=(4, 3)))
+    first = relu._zeros
+    x = rng.normal(size=(2, 3))                            # a shorter last batch: new zeros of its shape
+    np.testing.assert_array_equal(relu(x), np.maximum(x, 0))
+    assert relu._zeros.shape == (2, 3) and first.shape == (4, 3)
+    x32 = x.astype(np.float32)
+    assert relu(x32).dtype == np.float32 and relu._zeros.dtype == np.float32
 
 
 def test_elu_and_selu_hand_worked():

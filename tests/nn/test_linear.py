@@ -63,6 +63,18 @@ def test_skips_input_gradient_when_not_needed(rng):
     assert layer.weight.grad is not None
 
 
+def test_input_gradient_keeps_the_memory_layout_of_a_transposed_input(rng):
+    # a Flatten of batch-last conv features gives x stored column by column; dx comes back the same way
+    layer, g = Linear(6, 3), rng.normal(size=(4, 3)).astype(np.float32)
+    x_columns = np.asfortranarray(rng.normal(size=(4, 6)).astype(np.float32))
+    layer(x_columns)
+    dx = layer.backward(g)
+    assert dx.flags.f_contiguous and not dx.flags.c_contiguous
+    np.testing.assert_allclose(dx, g @ layer.weight.data.T, rtol=1e-6)
+    layer(np.ascontiguousarray(x_columns))
+    assert layer.backward(g).flags.c_contiguous
+
+
 def test_float32_stays_float32(rng):
     layer = Linear(3, 2)
     y = layer(rng.normal(size=(4, 3)).astype(np.float32))

@@ -141,19 +141,19 @@ class Optimizer:
             for param in group["params"]:
                 if param.grad is None or not param.requires_grad:
                     continue
-                self._check_grad_shape(param)
+                if param.grad.shape != param.data.shape:
+                    self._raise_grad_shape(param)
                 state = self.state.get(param)
                 if state is None:
                     state = self.state[param] = self._init_state(param, group)
                 self._update(param, param.grad, state, group)
         return loss
 
-    def _check_grad_shape(self, param: Parameter) -> None:
-        if param.grad.shape != param.data.shape:
-            raise ValueError(
-                f"{type(self).__name__}.step(): a parameter of shape {param.data.shape} has a gradient of "
-                f"shape {param.grad.shape}; they must be equal"
-            )
+    def _raise_grad_shape(self, param: Parameter) -> None:
+        raise ValueError(
+            f"{type(self).__name__}.step(): a parameter of shape {param.data.shape} has a gradient of "
+            f"shape {param.grad.shape}; they must be equal"
+        )
 
     # ------------------------------------------------------------------ saving
     def state_dict(self) -> dict[str, Any]:
