@@ -135,9 +135,10 @@ def gemm_limit_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batche
 class NumpyMLP:
     """The benchmark's network trained by hand in NumPy, tuned: every buffer is made once, work is in place.
 
-    ``step(x, y)`` does one SGD step on a batch and returns the gradients
-    [dW0, db0, dW1, db1, dW2, db2] (views of its buffers, overwritten by the
-    next step).  The tests check it against ZeroNN step for step.
+    ``step(x, y)`` does one SGD step on a batch, keeps the batch's loss in
+    ``loss`` and returns the gradients [dW0, db0, dW1, db1, dW2, db2] (views
+    of its buffers, overwritten by the next step).  The tests check it
+    against ZeroNN step for step.
     """
 
     def __init__(self, weights: list[tuple[np.ndarray, np.ndarray]], batch: int, lr: float = LR) -> None:
@@ -153,6 +154,7 @@ class NumpyMLP:
         self.ones_classes = np.ones(SIZES[-1], np.float32)
         self.rows = np.arange(batch)
         self.lr = np.float32(lr)
+        self.loss = float("nan")
 
     def step(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
         w0, b0, w1, b1, w2, b2 = self.params
@@ -170,7 +172,9 @@ class NumpyMLP:
         np.subtract(z[2], np.ascontiguousarray(z[2].T).max(axis=0)[:, None], out=p)
         np.exp(p, out=p)
         p /= (p @ self.ones_classes)[:, None]                                 # (N, C) softmax
-        p[self.rows[:n], y] -= 1
+        rows = self.rows[:n]
+        self.loss = -float(np.log(p[rows, y]).mean(dtype=np.float64))       # the loss value, as the others report
+        p[rows, y] -= 1
         p *= np.float32(1 / n)
         # backward, from the last layer to the first
         for layer, (inputs, w) in reversed(list(enumerate(((x, w0), (z[0], w1), (z[1], w2))))):
