@@ -1,5 +1,7 @@
 """Tests for zeronn.nn.linear."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -73,6 +75,27 @@ def test_input_gradient_keeps_the_memory_layout_of_a_transposed_input(rng):
     np.testing.assert_allclose(dx, g @ layer.weight.data.T, rtol=1e-6)
     layer(np.ascontiguousarray(x_columns))
     assert layer.backward(g).flags.c_contiguous
+
+
+def test_weight_gradient_memory_is_reused_only_when_nobody_holds_it(rng):
+    layer, x, g = Linear(3, 2), rng.normal(size=(4, 3)).astype(np.float32), np.ones((4, 2), np.float32)
+    layer(x)
+    layer.backward(g)
+    kept = layer.weight.grad                                 # a user keeps last step's gradient
+    expected = kept.copy()
+    layer.zero_grad()
+    layer(2 * x)
+    layer.backward(g)
+    np.testing.assert_array_equal(kept, expected)            # ... and it is never overwritten
+    assert layer.weight.grad is not kept
+    np.testing.assert_allclose(layer.weight.grad, 2 * x.T @ g, rtol=1e-6)
+    if sys.implementation.name == "cpython":                 # reference counts tell when memory is free again
+        first_id = id(layer.weight.grad)
+        layer.zero_grad()
+        layer(x)
+        layer.backward(g)
+        assert id(layer.weight.grad) == first_id
+        np.testing.assert_allclose(layer.weight.grad, x.T @ g, rtol=1e-6)
 
 
 def test_float32_stays_float32(rng):
