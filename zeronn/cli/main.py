@@ -40,7 +40,14 @@ a first session:
 Add --debug before the command to see the full traceback of an error.
 """
 
-COMMAND_MODULES = ("demo", "train", "evaluate", "predict", "summary", "plot")
+COMMAND_MODULES = (
+    "demo",
+    "train",
+    "evaluate",
+    "predict",
+    "summary",
+    "plot",
+)
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
