@@ -7,15 +7,22 @@ MNIST-shaped data (1 x 28 x 28 images, 10 classes):
   (b) LeNet-5: conv 6 5x5 pad 2 -> ReLU -> pool 2 -> conv 16 5x5 -> ReLU -> pool 2
       -> Linear 120 -> ReLU -> Linear 84 -> ReLU -> Linear 10,              batch 64
 
-Each framework trains in its own child process of this script (so each one's
-peak memory, max RSS, is its own), with the same number of threads
-(PyTorch's ``set_num_threads`` = NumPy's BLAS threads) and the same batches.
-The parent asks the two children for one epoch in turn, so both see the same
-background load, after a short pause (so that the other one's idle threads
-have stopped spinning); one warm-up epoch each is not timed.  Printed: the median
-epoch and (in brackets) the best one, the ratio ZeroNN time / PyTorch time for
-both (< 1 = ZeroNN faster), and each process's peak memory (max RSS) with its
-size after imports, data and model (so the difference is what training adds).
+Both sides run the plain loop a user writes (zero_grad, forward, loss,
+backward, step); ZeroNN skips the first layer's input gradient by itself, as
+PyTorch does.  ZeroNN runs on each kernel backend ("numpy", and "fast" where
+numba is installed: ``zeronn.set_backend``).
+
+Each framework (and each ZeroNN backend) trains in its own child process of
+this script (so each one's peak memory, max RSS, is its own), with the same
+number of threads (PyTorch's ``set_num_threads`` = NumPy's BLAS threads) and
+the same batches.  The parent asks the children for one epoch in turn, so all
+see the same background load, after a short pause (so that the other one's
+idle threads have stopped spinning); one warm-up epoch each is not timed.
+This is repeated ``--runs`` times.  Printed per run: the median epoch and (in
+brackets) the best one, the ratio ZeroNN time / PyTorch time (< 1 = ZeroNN
+faster), and each process's peak memory (max RSS) with its size after imports,
+data and model; at the end the median and range of the ratios over the runs,
+with the CPU model, BLAS kernel and backends.
 ``--profile`` adds ZeroNN's per-layer forward/backward times (``zeronn.profiler``).
 On a machine shared with other work, compare within one run: the median and
 best epochs move together for both frameworks since their epochs alternate.
@@ -38,7 +45,17 @@ from typing import Any, Callable
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import SETTLE_S, Worker, blas_report, peak_rss_mb, serve  # noqa: E402
+from _common import (  # noqa: E402
+    SETTLE_S,
+    Worker,
+    backend_report,
+    blas_report,
+    cpu_model,
+    peak_rss_mb,
+    ratio_summary,
+    serve,
+    use_backend,
+)
 
 MODELS = {
     "a": ("conv 30 5x5 -> ReLU -> maxpool 2 -> 100 -> ReLU -> 10", 100),
@@ -65,7 +82,6 @@ def zeronn_model(name: str) -> Any:
             Conv2d(1, 6, 5, padding=2), ReLU(), MaxPool2d(2), Conv2d(6, 16, 5), ReLU(), MaxPool2d(2), Flatten(),
             Linear(16 * 5 * 5, 120), ReLU(), Linear(120, 84), ReLU(), Linear(84, 10),
         )
-    model.needs_input_grad = False         # the images need no gradient (PyTorch skips it too)
     return model
 
 
@@ -82,8 +98,8 @@ def zeronn_trainer(name: str, x: np.ndarray, y: np.ndarray, batch: int) -> Calla
     def epoch(order: np.ndarray) -> None:
         for start in range(0, len(order) - batch + 1, batch):
             index = order[start:start + batch]
-            loss_fn(model(x[index]), y[index])
             optimizer.zero_grad()
+            loss_fn(model(x[index]), y[index])
             model.backward(loss_fn.backward())
             optimizer.step()
 
@@ -115,8 +131,8 @@ def torch_trainer(name: str, x: np.ndarray, y: np.ndarray, batch: int) -> Callab
         order_t = torch.from_numpy(order)
         for start in range(0, len(order) - batch + 1, batch):
             index = order_t[start:start + batch]
-            loss = loss_fn(model(xt[index]), yt[index])
             optimizer.zero_grad()
+            loss = loss_fn(model(xt[index]), yt[index])
             loss.backward()
             optimizer.step()
 
@@ -124,7 +140,7 @@ def torch_trainer(name: str, x: np.ndarray, y: np.ndarray, batch: int) -> Callab
 
 
 # ---------------------------------------------------------------------------- child process
-def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
+def run_worker(framework: str, name: str, samples: int, threads: int, backend: str = "numpy") -> None:
     """Serve "epoch" requests: train one epoch, answer with its wall time."""
     x, y = make_data(samples)
     batch = MODELS[name][1]
@@ -140,6 +156,7 @@ def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
     else:
         import zeronn
 
+        use_backend(backend)                                          # before the limits: numba loads libraries
         try:
             from threadpoolctl import threadpool_limits
 
@@ -147,6 +164,7 @@ def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
         except ImportError:
             pass
         hello["about"] = f"ZeroNN {zeronn.__version__}, NumPy {np.__version__}, BLAS {blas_report()[0]}"
+        hello["kernels"] = backend_report()
         epoch = zeronn_trainer(name, x, y, batch)
     orders = np.random.default_rng(1)
     hello["setup_rss_mb"] = peak_rss_mb()                             # after imports, data and model
@@ -161,35 +179,44 @@ def run_worker(framework: str, name: str, samples: int, threads: int) -> None:
 
 
 # ---------------------------------------------------------------------------- parent
-def compare(name: str, samples: int, epochs: int, threads: int) -> None:
+def compare(name: str, samples: int, epochs: int, threads: int, backends: list[str], runs: int) -> list[str]:
+    """Time ZeroNN (each backend) against PyTorch on model ``name``; return the summary lines."""
     description, batch = MODELS[name]
     script = os.path.abspath(__file__)
     args = ["--model", name, "--samples", str(samples), "--threads", str(threads)]
-    workers = {"zeronn": Worker(script, ["zeronn", *args])}
+    workers = {f"zeronn {b}": Worker(script, ["zeronn", *args, "--backend", b]) for b in backends}
     if importlib.util.find_spec("torch") is not None:
         workers["pytorch"] = Worker(script, ["pytorch", *args])
     else:
         print("  (PyTorch is not installed: pip install torch for the side-by-side numbers)")
-    times: dict[str, list[float]] = {fw: [] for fw in workers}
     for worker in workers.values():
         worker.request("epoch")                                       # warm-up, not timed
-    for _ in range(epochs):                                           # alternate: same background load
-        for fw, worker in workers.items():
-            time.sleep(SETTLE_S)                                      # the other one's threads go idle
-            times[fw].append(worker.request("epoch")["seconds"])
-    peaks = {fw: worker.close()["peak_rss_mb"] for fw, worker in workers.items()}
     used = samples // batch * batch
-    print(f"\n({name}) {description}, batch {batch}, {used} samples/epoch, {epochs} timed epochs:")
-    medians = {fw: float(np.median(t)) for fw, t in times.items()}
-    bests = {fw: float(np.min(t)) for fw, t in times.items()}
-    for fw in times:
-        print(f"  {fw:8s} median {medians[fw] * 1e3:7.1f} ms/epoch = {used / medians[fw]:7,.0f} samples/s"
-              f"  (best {used / bests[fw]:7,.0f})   peak memory {peaks[fw]:5.0f} MiB "
-              f"({workers[fw].hello['setup_rss_mb']:.0f} after setup)")
-        print(f"  {'':8s} {workers[fw].hello['about']}")
-    if "pytorch" in medians:
-        print(f"  ratio zeronn / pytorch time: {medians['zeronn'] / medians['pytorch']:.2f}x median, "
-              f"{bests['zeronn'] / bests['pytorch']:.2f}x best epochs")
+    ratios: dict[str, list[float]] = {}
+    for run in range(runs):
+        times: dict[str, list[float]] = {fw: [] for fw in workers}
+        for _ in range(epochs):                                       # alternate: same background load
+            for fw, worker in workers.items():
+                time.sleep(SETTLE_S)                                  # the other one's threads go idle
+                times[fw].append(worker.request("epoch")["seconds"])
+        print(f"\n({name}) {description}, batch {batch}, {used} samples/epoch, float32, {threads} thread(s); "
+              f"run {run + 1}/{runs}, {epochs} timed epochs:")
+        medians = {fw: float(np.median(t)) for fw, t in times.items()}
+        bests = {fw: float(np.min(t)) for fw, t in times.items()}
+        for fw in times:
+            print(f"  {fw:12s} median {medians[fw] * 1e3:7.1f} ms/epoch = {used / medians[fw]:7,.0f} samples/s"
+                  f"  (best {used / bests[fw]:7,.0f})")
+        if "pytorch" in medians:
+            for fw in medians:
+                if fw != "pytorch":
+                    ratios.setdefault(fw, []).append(medians[fw] / medians["pytorch"])
+                    print(f"  ratio {fw} / pytorch time: {medians[fw] / medians['pytorch']:.2f}x median, "
+                          f"{bests[fw] / bests['pytorch']:.2f}x best epochs")
+    peaks = {fw: worker.close()["peak_rss_mb"] for fw, worker in workers.items()}
+    for fw, worker in workers.items():
+        print(f"  {fw:12s} peak memory {peaks[fw]:5.0f} MiB ({worker.hello['setup_rss_mb']:.0f} after setup); "
+              f"{worker.hello['about']}" + (f"; {worker.hello['kernels']}" if "kernels" in worker.hello else ""))
+    return [f"({name}) {fw} / pytorch time: {ratio_summary(values)}" for fw, values in ratios.items()]
 
 
 def print_profile(name: str, samples: int) -> None:
@@ -203,7 +230,7 @@ def print_profile(name: str, samples: int) -> None:
     model = zeronn_model(name)
     report = profile(model, x, y, CrossEntropyLoss(), SGD(model.parameters(), lr=0.01),
                      batch_size=batch, steps=40, warmup=5)
-    print(f"\nZeroNN per-layer breakdown of ({name}), batch {batch}:")
+    print(f"\nZeroNN per-layer breakdown of ({name}), batch {batch}, kernels {backend_report()}:")
     print(report.table())
 
 
@@ -211,26 +238,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", choices=["a", "b", "both"], default="both")
     parser.add_argument("--samples", type=int, default=3200, help="samples per epoch (default 3200)")
-    parser.add_argument("--epochs", type=int, default=7, help="timed epochs per framework (after one warm-up)")
+    parser.add_argument("--epochs", type=int, default=5, help="timed epochs per framework and run (after one warm-up)")
+    parser.add_argument("--runs", type=int, default=3, help="runs; the summary gives the median and range")
     parser.add_argument("--threads", type=int, default=None, help="threads for both (default: NumPy's BLAS threads)")
+    parser.add_argument("--backend", choices=["numpy", "fast", "both"], default="both",
+                        help="ZeroNN's kernels ('both' needs numba; without it only numpy runs)")
     parser.add_argument("--profile", action="store_true", help="also print ZeroNN's per-layer time breakdown")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.samples < max(batch for _, batch in MODELS.values()) or args.epochs < 1:
-        parser.error("--samples must be at least one batch (100) and --epochs at least 1")
+    if args.samples < max(batch for _, batch in MODELS.values()) or args.epochs < 1 or args.runs < 1:
+        parser.error("--samples must be at least one batch (100), --epochs and --runs at least 1")
     if args.worker:
-        run_worker(args.worker, args.model, args.samples, args.threads or 1)
+        run_worker(args.worker, args.model, args.samples, args.threads or 1,
+                   args.backend if args.backend != "both" else "numpy")
         return
     blas, blas_threads = blas_report()
     threads = args.threads or blas_threads
-    print(f"NumPy {np.__version__}; BLAS: {blas}; both frameworks use {threads} thread(s)")
+    backends = ["numpy", "fast"] if args.backend == "both" else [args.backend]
+    if "fast" in backends and importlib.util.find_spec("numba") is None:
+        backends.remove("fast")
+        print("(numba not installed: only the numpy backend runs; pip install zeronn[fast])")
+    print(f"CPU: {cpu_model()}; NumPy {np.__version__}; BLAS: {blas}; both frameworks use {threads} thread(s)")
     names = ["a", "b"] if args.model == "both" else [args.model]
+    summary = []
     for name in names:
-        compare(name, args.samples, args.epochs, threads)
+        summary += compare(name, args.samples, args.epochs, threads, backends, args.runs)
+    print(f"\nSummary ({cpu_model()}; {blas.rsplit(',', 1)[0]}; {threads} thread(s) per library):")
+    for line in summary:
+        print(f"  {line}")
     if args.profile:
-        for name in names:
-            print_profile(name, args.samples)
+        for backend in backends:
+            use_backend(backend)
+            for name in names:
+                print_profile(name, args.samples)
 
 
 if __name__ == "__main__":

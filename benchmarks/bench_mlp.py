@@ -13,30 +13,38 @@ on the same batches, with the same number of BLAS threads:
   (buffers allocated once, every element-wise step in place).  The gap between
   it and the limit is the element-wise work (bias, ReLU, softmax, update) that
   NumPy runs on one core between the products.
-- "zeronn" and "pytorch": the PyTorch-style loop (forward, loss, backward, step).
+- "zeronn numpy", "zeronn fast" and "pytorch": the plain loop a user writes
+  (zero_grad, forward, loss, backward, step), nothing else: ZeroNN skips the
+  first layer's input gradient by itself, as PyTorch does (the data needs no
+  gradient).  "numpy" and "fast" are ZeroNN's two kernel backends
+  (``zeronn.set_backend``); "fast" needs numba (``pip install zeronn[fast]``).
 
 Batches come ``--order in-order`` (batch k holds samples 128k to 128k + 127,
 as in the GEMM limit) or ``shuffled`` (a new permutation every epoch, so each
 batch is gathered from 128 random rows: a memory-bound copy that the GEMM
 limit does not contain); ``both`` (the default) runs both.
 
-Timing: one warm-up epoch per loop, then ``--rounds`` rounds that run every
-loop once, in turn, so all of them share whatever else the machine is doing.
+Timing: one warm-up epoch per loop, then ``--runs`` runs of ``--rounds``
+rounds that run every loop once, in turn, so all of them share whatever else
+the machine is doing.
 A short pause separates the loops, because a library's idle worker threads
 keep spinning for a while after their work (PyTorch's OpenMP threads do) and
 would otherwise slow down the next loop.  Printed per loop: the median epoch
 (the best one in brackets), samples/s, GFLOP/s of its matrix products, the
-share of the GEMM limit (limit time / loop time, medians) and the ratio of
-ZeroNN's time to PyTorch's.
+share of the GEMM limit (limit time / loop time, medians), the ratio of
+ZeroNN's time to PyTorch's per run, and at the end the median and range of
+those ratios over the runs, with the CPU model, BLAS kernel and backend.
 
 Run (unset the OpenBLAS overrides some machines set, for this command only):
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_mlp.py
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_mlp.py --order both --runs 5
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
@@ -50,7 +58,7 @@ from zeronn.nn import Linear, ReLU, Sequential
 from zeronn.optim import SGD
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import SETTLE_S, blas_report  # noqa: E402
+from _common import SETTLE_S, backend_report, blas_report, cpu_model, ratio_summary, use_backend  # noqa: E402
 
 SIZES = (784, 256, 128, 10)
 LR = 0.01
@@ -212,18 +220,19 @@ def zeronn_model(weights: list[tuple[np.ndarray, np.ndarray]]) -> Sequential:
     return Sequential(*layers)
 
 
-def zeronn_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batches]) -> Callable[[], None]:
-    """One epoch of ZeroNN, written as a user would."""
+def zeronn_runner(x: np.ndarray, y: np.ndarray, batches: Callable[[], Batches],
+                  backend: str = "numpy") -> Callable[[], None]:
+    """One epoch of ZeroNN, written as a user would, on the kernels of ``backend``."""
     zeronn.manual_seed(0)
     model = zeronn_model(initial_weights(0))
-    model.needs_input_grad = False                      # the data needs no gradient (fit does the same)
     loss_fn = CrossEntropyLoss()
     optimizer = SGD(model.parameters(), lr=LR)
 
     def run() -> None:
+        zeronn.set_backend(backend)                     # the loops share one process
         for index in batches():
-            loss_fn(model(x[index]), y[index])
             optimizer.zero_grad()
+            loss_fn(model(x[index]), y[index])
             model.backward(loss_fn.backward())
             optimizer.step()
 
@@ -277,8 +286,8 @@ def time_loops(runners: dict[str, Callable[[], None]], rounds: int) -> dict[str,
     return times
 
 
-def report(times: dict[str, list[float]], samples: int, peak: float) -> None:
-    """Print one line per loop and the ZeroNN / PyTorch ratio."""
+def report(times: dict[str, list[float]], samples: int, peak: float) -> dict[str, float]:
+    """Print one line per loop and each ZeroNN / PyTorch ratio; return the ratios (of medians)."""
     flops = epoch_flops(samples)
     median = {name: float(np.median(t)) for name, t in times.items()}
     best = {name: min(t) for name, t in times.items()}
@@ -289,23 +298,44 @@ def report(times: dict[str, list[float]], samples: int, peak: float) -> None:
               f"{samples / median[name]:9,.0f} samples/s  {gflops:5.1f} GFLOP/s  "
               f"{median[limit] / median[name]:4.0%} of the GEMM limit ({best[limit] / best[name]:.0%}), "
               f"{gflops / peak:4.0%} of peak")
-    if "pytorch" in times:
-        print(f"  ratio zeronn / pytorch time: {median['zeronn'] / median['pytorch']:.2f}x "
-              f"({best['zeronn'] / best['pytorch']:.2f}x)")
-    else:
+    ratios = {}
+    if "pytorch" not in times:
         print("  (PyTorch not installed: pip install torch==2.13.0 for the side-by-side numbers)")
+        return ratios
+    for name in times:
+        if name.startswith("zeronn"):
+            ratios[name] = median[name] / median["pytorch"]
+            print(f"  ratio {name} / pytorch time: {ratios[name]:.2f}x ({best[name] / best['pytorch']:.2f}x best)")
+    return ratios
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=8192)
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--rounds", type=int, default=9, help="timed epochs per loop (after one warm-up)")
-    parser.add_argument("--order", choices=("in-order", "shuffled", "both"), default="both")
+    parser.add_argument("--rounds", type=int, default=5, help="timed epochs per loop in each run (after one warm-up)")
+    parser.add_argument("--runs", type=int, default=3, help="runs; the summary gives the median and range")
+    parser.add_argument("--order", choices=("in-order", "shuffled", "both"), default="shuffled")
+    parser.add_argument("--backend", choices=("numpy", "fast", "both"), default="both",
+                        help="ZeroNN's kernels ('both' needs numba; without it only numpy runs)")
+    parser.add_argument("--threads", type=int, default=None, help="BLAS and PyTorch threads (default: NumPy's)")
     args = parser.parse_args()
 
+    backends = ["numpy", "fast"] if args.backend == "both" else [args.backend]
+    if "fast" in backends and importlib.util.find_spec("numba") is None:
+        backends.remove("fast")
+        print("(numba not installed: only the numpy backend runs; pip install zeronn[fast])")
+    reports = []
+    for backend in backends:                                      # first: numba loads libraries of its own
+        use_backend(backend)
+        reports.append(backend_report())
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
     blas, threads = blas_report()
-    print(f"NumPy {np.__version__}; BLAS: {blas}")
+    print(f"CPU: {cpu_model()}; NumPy {np.__version__}; BLAS: {blas}")
+    print("\n".join(reports))
     rng = np.random.default_rng(0)
     x = rng.standard_normal((args.samples, 784), dtype=np.float32)
     y = rng.integers(0, 10, args.samples).astype(np.int64)
@@ -313,20 +343,27 @@ def main() -> None:
     print(f"float32 GEMM peak (2048^3): {peak:.1f} GFLOP/s")
 
     for order in ("in-order", "shuffled") if args.order == "both" else (args.order,):
-        def batches() -> Callable[[], Batches]:           # every loop gets the same sequence of epochs
+        def batches(order: str = order) -> Callable[[], Batches]:   # every loop gets the same epochs
             return epoch_batches(args.samples, args.batch_size, order, np.random.default_rng(0))
 
         runners = {
             "GEMM limit": gemm_limit_runner(x, y, epoch_batches(args.samples, args.batch_size, "in-order", rng)),
             "NumPy by hand": numpy_runner(x, y, batches(), args.batch_size),
-            "zeronn": zeronn_runner(x, y, batches()),
         }
+        for backend in backends:
+            runners[f"zeronn {backend}"] = zeronn_runner(x, y, batches(), backend)
         torch_run = torch_runner(x, y, batches(), threads)
         if torch_run is not None:
             runners["pytorch"] = torch_run
-        print(f"\nMLP 784-256-128-10, batch {args.batch_size}, {args.samples} samples, {order} batches, "
-              f"{threads} thread(s); median of {args.rounds} epochs (best):")
-        report(time_loops(runners, args.rounds), args.samples, peak)
+        ratios: dict[str, list[float]] = {}
+        for run in range(args.runs):
+            print(f"\nMLP 784-256-128-10, SGD, batch {args.batch_size}, {args.samples} samples, {order} batches, "
+                  f"float32, {threads} thread(s); run {run + 1}/{args.runs}, median of {args.rounds} epochs (best):")
+            for name, ratio in report(time_loops(runners, args.rounds), args.samples, peak).items():
+                ratios.setdefault(name, []).append(ratio)
+        print(f"\nSummary, {order} batches ({cpu_model()}; {blas}):")
+        for name, values in ratios.items():
+            print(f"  {name} / pytorch time: {ratio_summary(values)}")
 
 
 if __name__ == "__main__":

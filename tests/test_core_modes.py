@@ -68,3 +68,9 @@ def test_validation_messages():
     assert pair("kernel_size", 3) == (3, 3) and pair("stride", (1, 2)) == (1, 2)
     with pytest.raises(ValueError, match="kernel_size"):
         pair("kernel_size", (0, 2))
+
+
+def test_set_grad_enabled_takes_a_bool_only():
+    with pytest.raises(TypeError, match="set_grad_enabled: enabled must be True or False, got 'no'"):
+        zeronn.set_grad_enabled("no")
+    assert zeronn.is_grad_enabled()

@@ -132,3 +132,10 @@ def test_errors():
         classification_report([0, 1], np.array([0, 1]), target_names=["a"])
     with pytest.raises(ValueError, match="same shape"):
         mean_squared_error(np.zeros(3), np.zeros(4))
+
+
+def test_labels_beyond_the_score_columns_are_an_error():
+    with pytest.raises(ValueError, match=r"the targets hold the class label 7, but the predictions are scores for 3 "
+                                         r"classes \(labels 0 to 2\)"):
+        accuracy([0, 7], np.zeros((2, 3)))
+    assert accuracy([0, 2], np.array([0.2, 0.9])) == 0.5                   # binary scores are only thresholded

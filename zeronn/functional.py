@@ -151,7 +151,7 @@ def softplus(x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.nd
 def logsumexp(x: np.ndarray, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     """log(sum(exp(x), axis)), computed as m + log(sum(exp(x - m))) with m = max(x, axis)."""
     x = _as_float_array(x)
-    m = np.max(x, axis=axis, keepdims=True)
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)   # initial: an empty slice has max -inf
     m = np.where(np.isfinite(m), m, 0)      # rows of -inf (or inf) need no shift
     out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
@@ -164,15 +164,16 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     every exponent <= 0, so nothing overflows.
     """
     x = _as_float_array(x)
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))   # initial: empty slices allowed
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """log(softmax(x)) = x - logsumexp(x) along ``axis``, without ever forming softmax."""
     x = _as_float_array(x)
-    shifted = x - np.max(x, axis=axis, keepdims=True)       # every entry <= 0
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)      # every entry <= 0
+    with np.errstate(divide="ignore"):      # the sum is >= 1 except over an empty axis (then nothing is returned)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 # ---------------------------------------------------------------------- error function

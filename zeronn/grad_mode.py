@@ -12,6 +12,8 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
+from zeronn._validation import check_flag
+
 __all__ = ["no_grad", "is_grad_enabled", "set_grad_enabled"]
 
 
@@ -30,8 +32,8 @@ def is_grad_enabled() -> bool:
 
 
 def set_grad_enabled(enabled: bool) -> None:
-    """Turn keeping caches for backward on or off for this thread."""
-    _state.enabled = bool(enabled)
+    """Turn keeping caches for backward on or off for this thread (``enabled`` must be True or False)."""
+    _state.enabled = check_flag("set_grad_enabled: enabled", enabled)
 
 
 @contextlib.contextmanager

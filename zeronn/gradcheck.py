@@ -3,7 +3,7 @@
 For a layer f with input x and parameters θ, pick a fixed random array r of the
 output's shape and study the scalar  S = sum(f(x) * r).  Then
 
-    analytic:  dS/dx = f.backward(r),  dS/dθ = θ.grad after that backward
+    analytic:  dS/dx = f.backward(r) (``input_grad=True`` for a Sequential),  dS/dθ = θ.grad after it
     numeric:   dS/dv[i] ≈ (S(v[i] + eps) - S(v[i] - eps)) / (2 * eps)   for v in x, θ
 
 For a loss, S is the loss itself (or sum(loss * r) with reduction="none") and
@@ -32,8 +32,9 @@ import numpy as np
 
 from zeronn.losses.loss import Loss
 from zeronn.nn.layer import Layer
+from zeronn.nn.sequential import Sequential
 
-__all__ = ["gradcheck", "GradcheckResult", "GradcheckError"]
+__all__ = ["gradcheck", "GradcheckResult", "GradcheckError", "input_gradient"]
 
 
 class GradcheckError(AssertionError):
@@ -67,12 +68,24 @@ class GradcheckResult:
 
 def _generators(layer: Layer) -> list[np.random.Generator]:
     """Every random generator held by the layer tree (dropout masks must repeat between calls)."""
-    found = []
+    found: list[np.random.Generator] = []
     for module in layer.modules():
         for value in vars(module).values():
             if isinstance(value, np.random.Generator) and all(value is not g for g in found):
                 found.append(value)
     return found
+
+
+def input_gradient(layer: Layer, grad_out: np.ndarray) -> np.ndarray:
+    """dL/dx from ``layer.backward``: a ``Sequential`` is asked for it (``input_grad=True``), as it
+    skips it by default; any other layer returns it anyway."""
+    if isinstance(layer, Sequential):
+        dx = layer.backward(grad_out, input_grad=True)
+    else:
+        dx = layer.backward(grad_out)
+    if dx is None:
+        raise TypeError(f"{layer!r}: backward() returned None instead of the input gradient")
+    return dx
 
 
 def _relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
@@ -124,7 +137,7 @@ def _check_layer(layer: Layer, x: np.ndarray, result: GradcheckResult, eps: floa
 
     layer.zero_grad()
     output()
-    analytic = {"input": np.asarray(layer.backward(weights.copy()))}
+    analytic = {"input": np.asarray(input_gradient(layer, weights.copy()))}
     for name, parameter in layer.named_parameters():
         analytic[name] = np.zeros_like(parameter.data) if parameter.grad is None else parameter.grad.copy()
     targets = {"input": x, **{name: p.data for name, p in layer.named_parameters()}}

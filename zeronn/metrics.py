@@ -79,7 +79,24 @@ def _paired_labels(y_true: Any, y_pred: Any, threshold: float) -> tuple[np.ndarr
         raise ValueError("cannot score an empty set of predictions")
     if np.any(true < 0) or np.any(pred < 0):
         raise ValueError("class labels must be >= 0")
+    _check_labels_fit_scores(true, y_pred)
     return true, pred
+
+
+def _check_labels_fit_scores(true: np.ndarray, y_pred: Any) -> None:
+    """With class scores (N, C) the labels must name one of the C columns.
+
+    (Binary scores (N,) or (N, 1) are thresholded; integer targets there may
+    also be regression values, so they are not checked.)
+    """
+    scores = np.asarray(y_pred)
+    if scores.dtype.kind in "biu" or scores.ndim != 2 or scores.shape[1] < 2:
+        return
+    classes, high = scores.shape[1], int(true.max())
+    if high >= classes:
+        raise ValueError(f"the targets hold the class label {high}, but the predictions are scores for {classes} "
+                         f"classes (labels 0 to {classes - 1}); check the labels or the size of the model's last "
+                         "layer")
 
 
 # ---------------------------------------------------------------------------------------- accuracy

@@ -59,6 +59,7 @@ class LayerTime:
     calls: int = 0                              # forward calls (or section entries) since the last reset
     forward_steps: list[float] = field(default_factory=list)    # seconds in forward, one entry per finished step
     backward_steps: list[float] = field(default_factory=list)   # seconds in backward, one entry per finished step
+    running: bool = field(default=False, repr=False)            # inside a timed call (nested calls not re-counted)
 
     def close_step(self) -> None:
         """Move the current step's times into the per-step lists."""
@@ -70,7 +71,7 @@ class LayerTime:
         """(forward, backward) seconds per step; the totals so far when no step has finished."""
         if not self.forward_steps:
             return self.forward, self.backward
-        reduce = {"median": np.median, "mean": np.mean, "min": np.min}[statistic]
+        reduce: Any = {"median": np.median, "mean": np.mean, "min": np.min}[statistic]
         return float(reduce(self.forward_steps)), float(reduce(self.backward_steps))
 
 
@@ -78,10 +79,14 @@ def _timed(function: Callable[..., Any], entry: LayerTime, field_name: str) -> C
     """Wrap ``function`` so that its wall time is added to ``entry.<field_name>``."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if entry.running:                       # e.g. Linear.backward calling its backward_parameters
+            return function(*args, **kwargs)
+        entry.running = True
         start = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
+            entry.running = False
             setattr(entry, field_name, getattr(entry, field_name) + time.perf_counter() - start)
             if field_name == "forward":
                 entry.calls += 1
@@ -124,19 +129,21 @@ class Profiler:
 
     # ------------------------------------------------------------------ timers on and off
     def __enter__(self) -> "Profiler":
-        for (_, layer), entry in zip(self._leaves, self.layers):
-            if "forward" in vars(layer) or "backward" in vars(layer):
+        for _, layer in self._leaves:
+            if any(name in vars(layer) for name in ("forward", "backward", "backward_parameters")):
                 raise RuntimeError(f"{layer!r} is already being profiled")
         for (_, layer), entry in zip(self._leaves, self.layers):
             layer.forward = _timed(layer.forward, entry, "forward")        # type: ignore[method-assign]
             layer.backward = _timed(layer.backward, entry, "backward")     # type: ignore[method-assign]
+            layer.backward_parameters = _timed(                              # type: ignore[method-assign]
+                layer.backward_parameters, entry, "backward")                # a model's first layer
         self._step_started = time.perf_counter()
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
         for _, layer in self._leaves:
-            vars(layer).pop("forward", None)
-            vars(layer).pop("backward", None)
+            for name in ("forward", "backward", "backward_parameters"):
+                vars(layer).pop(name, None)
 
     # ------------------------------------------------------------------ recording
     @contextlib.contextmanager

@@ -10,7 +10,12 @@ a layer and an input shape and it verifies, in order,
    rebuilds a layer that computes the same outputs;
 5. ``backward`` before ``forward`` (and after a forward under ``no_grad``)
    raises ``RuntimeError``;
-6. a wrongly shaped input raises ``ValueError`` naming the layer.
+6. a batch of 0 samples gives an empty batch forward and backward (as in PyTorch);
+7. a gradient of the wrong shape given to ``backward`` raises ``ValueError``
+   naming the layer and both shapes;
+8. a wrongly shaped input raises ``ValueError`` naming the layer.
+
+A ``Sequential`` is asked for its input gradient with ``input_grad=True``.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from zeronn.gradcheck import GradcheckResult, gradcheck
+from zeronn._validation import format_shape
 from zeronn.grad_mode import no_grad
+from zeronn.gradcheck import GradcheckResult, gradcheck, input_gradient
 from zeronn.nn.layer import Layer, layer_from_spec, layer_to_spec
 
 __all__ = ["check_layer"]
@@ -51,7 +57,7 @@ def _check_grad_untouched(layer: Layer, x: np.ndarray, rng: np.random.Generator)
     y = layer(x)
     grad = rng.standard_normal(y.shape)
     kept = grad.copy()
-    layer.backward(grad)
+    input_gradient(layer, grad)
     if not np.array_equal(grad, kept):
         _fail(layer, "backward() modified the incoming gradient in place")
 
@@ -83,6 +89,36 @@ def _check_order_errors(layer: Layer, x: np.ndarray) -> None:
         except RuntimeError:
             continue
         _fail(layer, f"backward() {situation} did not raise RuntimeError")
+
+
+def _check_empty_batch(layer: Layer, x: np.ndarray) -> None:
+    layer = copy.deepcopy(layer).to(np.float64)
+    full = layer(x)
+    empty = x[:0]
+    y = layer(empty)
+    if y.shape != (0, *full.shape[1:]):
+        _fail(layer, f"a batch of 0 gave an output of shape {y.shape}, expected {(0, *full.shape[1:])}")
+    dx = input_gradient(layer, np.zeros(y.shape))
+    if np.shape(dx) != empty.shape:
+        _fail(layer, f"backward() of a batch of 0 gave a gradient of shape {np.shape(dx)}, expected {empty.shape}")
+
+
+def _check_wrong_grad_shape(layer: Layer, x: np.ndarray) -> None:
+    layer = copy.deepcopy(layer).to(np.float64)
+    y = layer(x)
+    bad = (*y.shape[:-1], y.shape[-1] + 1)
+    try:
+        input_gradient(layer, np.zeros(bad))
+    except ValueError as error:
+        names = {type(module).__name__ for module in layer.modules()}
+        text = str(error)
+        if not any(name in text for name in names):
+            _fail(layer, f"the error for a wrongly shaped gradient does not name the layer: {error}")
+        if format_shape(bad) not in text or format_shape(y.shape) not in text:
+            _fail(layer, f"the error for a wrongly shaped gradient does not give both shapes: {error}")
+        return
+    _fail(layer, f"backward() with a gradient of shape {bad} for an output of shape {y.shape} did not raise "
+                 "ValueError")
 
 
 def _check_bad_shape(layer: Layer, bad_shape: tuple[int, ...]) -> None:
@@ -141,6 +177,8 @@ def check_layer(
     _check_grad_untouched(layer, x, rng)
     _check_config_round_trip(copy.deepcopy(layer).to(np.float64), x)
     _check_order_errors(copy.deepcopy(layer).to(np.float64), x)
+    _check_empty_batch(layer, x)
+    _check_wrong_grad_shape(layer, x)
     if bad_shape is not None:
         _check_bad_shape(layer, bad_shape)
     return result

@@ -118,3 +118,69 @@ def test_non_finite_loss_names_the_epoch():
     model = build_network(3, [4], "sigmoid", bias=False, seed=0, dtype=np.float64)
     with pytest.raises(CLIError, match="the loss became nan at epoch 1; try a smaller --lr"):
         train_network(model, x, y, optimizer="sgd", lr=1.0, epochs=5)
+
+
+def _readme_demo_commands() -> list[list[str]]:
+    """The ``zeronn demo ...`` lines of the README's shell blocks and of ``zeronn demo --help``, as arguments."""
+    import shlex
+
+    from zeronn.cli.demo import EPILOG
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    shell = "\n".join(re.findall(r"^```bash\n(.*?)^```", readme, flags=re.S | re.M))
+    lines = re.findall(r"^\s*zeronn demo\b(.*)$", shell + "\n" + EPILOG, flags=re.M)
+    commands = []
+    for line in lines:
+        command = re.split(r"\s{2,}", line.split("#")[0].rstrip())[0]     # the help explains after 2+ spaces
+        words = shlex.split(command)
+        if words not in commands:
+            commands.append(words)
+    return commands
+
+
+README_DEMOS = _readme_demo_commands()
+
+
+def test_the_readme_shows_demo_variants():
+    assert [] in README_DEMOS and ["--hidden", "8", "8", "--activation", "gelu"] in README_DEMOS
+    assert len(README_DEMOS) >= 5
+
+
+@pytest.mark.parametrize("flags", README_DEMOS, ids=[" ".join(flags) or "tutorial" for flags in README_DEMOS])
+def test_every_documented_demo_learns_xor(cli, tmp_path, monkeypatch, flags):
+    monkeypatch.chdir(tmp_path)
+    flags = [word for word in flags if word != "--quiet"]
+    if "--out" not in flags:
+        flags += ["--out", str(tmp_path / "loss.png")]
+    result = cli("demo", *flags, "--quiet")
+    assert result.code == 0, result
+    assert _predictions(result.out) == [0, 1, 1, 0], (flags, result.out)
+    assert "4 of 4 rows right after rounding" in result.out
+
+
+def test_default_initial_weights():
+    from zeronn.cli.demo import default_init
+
+    assert default_init([4], "sigmoid") == "rand"                   # the tutorial, exactly
+    assert default_init([8, 8], "gelu") == "kaiming_uniform"
+    assert default_init([4], "relu") == "kaiming_uniform"
+    assert default_init([4], "tanh") == "xavier_uniform"
+    assert default_init([8], "sigmoid") == "xavier_uniform"         # another shape is not the tutorial's
+
+
+def test_the_tutorials_own_weights_leave_the_gelu_network_stuck(cli, tmp_path):
+    """Why non-tutorial networks get another default: with U[0, 1) weights this one does not learn XOR."""
+    stuck = cli("demo", "--hidden", "8", "8", "--activation", "gelu", "--init", "rand", "--quiet",
+                "--out", str(tmp_path / "a.png"))
+    assert stuck.code == 0 and "4 of 4 rows right" not in stuck.out
+    learned = cli("demo", "--hidden", "8", "8", "--activation", "gelu", "--quiet", "--out", str(tmp_path / "b.png"))
+    assert "4 of 4 rows right" in learned.out
+
+
+def test_demo_numbers_are_checked(cli, tmp_path):
+    out = ["--out", str(tmp_path / "x.png")]
+    assert "--seed must be an integer in [0, 2**32)" in cli("demo", "--seed", "-1", *out).err
+    assert "--epochs must be at most 1,000,000" in cli("demo", "--epochs", "10000000", *out).err
+    assert "--lr must be a positive finite number, got nan" in cli("demo", "--lr", "nan", *out).err
+    assert "--hidden: at most 100 layers of at most 10,000 units" in cli("demo", "--hidden", "100000", *out).err

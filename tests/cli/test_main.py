@@ -11,7 +11,19 @@ import pytest
 
 from zeronn.cli.main import COMMAND_MODULES, main
 
-COMMANDS = list(COMMAND_MODULES)
+
+def _command_names() -> list[str]:
+    """The command names the parser knows (a module lr_find.py may register the command lr-find)."""
+    import argparse
+
+    from zeronn.cli.main import build_parser
+
+    (subparsers,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(subparsers.choices)
+
+
+COMMANDS = _command_names()
+assert len(COMMANDS) == len(COMMAND_MODULES)
 
 
 def test_no_command_prints_help(cli):
@@ -40,7 +52,7 @@ def test_version(cli):
 
     result = cli("--version")
     assert result.code == 0
-    assert result.out.strip() == f"zeronn {zeronn.__version__}"
+    assert result.out.strip().startswith(f"zeronn {zeronn.__version__} (kernels: {zeronn.get_backend()}, ")
 
 
 def test_unknown_command_is_one_line_with_exit_code_2(cli):
@@ -114,10 +126,12 @@ def test_keyboard_interrupt_exits_130_with_resume_hint(cli, monkeypatch, tmp_pat
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("zeronn.train.fit", interrupted)
+    monkeypatch.setattr("zeronn.train.Trainer.fit", interrupted)
     result = cli("train", "--data", "moons", "--out", str(tmp_path / "run"), "--quiet", "--no-plots")
     assert result.code == 130
-    assert "interrupted; continue with: zeronn train --resume --out" in result.err
+    assert "interrupted in epoch 1 (0 complete); the model as trained so far was written to" in result.err
+    assert "; continue from the last checkpoint with: zeronn train --resume --out" in result.err
+    assert (tmp_path / "run" / "model.safetensors").stat().st_size > 0
 
 
 def _subprocess_env() -> dict[str, str]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from zeronn.cli.errors import CLIError
-from zeronn.cli.modelfile import info_path, infer_input_shape, load_model, save_model
+from zeronn.cli.modelfile import infer_input_shape, info_path, load_model, save_model
 from zeronn.nn import Flatten, Linear, Sequential
 
 pytest.importorskip("safetensors")

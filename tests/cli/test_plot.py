@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -30,3 +31,12 @@ def test_bad_history(cli, tmp_path):
     bad.write_text("{broken")
     result = cli("plot", str(bad))
     assert result.code == 1 and result.err.startswith("zeronn: error: ") and result.err.count("\n") == 1
+
+
+def test_plot_reads_the_csv_history_too(cli, moons_run, tmp_path):
+    out = tmp_path / "from_csv.png"
+    result = cli("plot", os.path.join(moons_run, "history.csv"), "--out", str(out))
+    assert result.code == 0, result
+    assert out.stat().st_size > 0
+    with open(os.path.join(moons_run, "history.csv"), encoding="utf-8") as handle:
+        assert handle.read().splitlines()[1].startswith("1,")        # epochs counted from 1, as printed

@@ -60,7 +60,7 @@ def test_mixed_inputs_and_errors(cli, moons_run, digits_run, tmp_path):
     picture = tmp_path / "p.png"
     Image.fromarray(np.zeros((10, 10), dtype=np.uint8)).save(picture)
     result = cli("predict", moons_run, str(picture))
-    assert result.code == 1 and "this model takes input of shape (2,), not images" in result.err
+    assert result.code == 1 and "this model takes (2,) (give rows of numbers" in result.err
     rows = tmp_path / "rows.csv"
     rows.write_text("1,2\n")
     result = cli("predict", digits_run, str(rows))

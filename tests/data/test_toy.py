@@ -4,7 +4,17 @@ import numpy as np
 import pytest
 
 import zeronn
-from zeronn.data import make_blobs, make_circles, make_moons, make_spirals, xor
+from zeronn.data import (
+    make_blobs,
+    make_circles,
+    make_gauss,
+    make_moons,
+    make_multi_gauss,
+    make_regression_plane,
+    make_spirals,
+    make_xor,
+    xor,
+)
 
 
 def test_xor_is_the_tutorial_data():
@@ -85,3 +95,52 @@ def test_errors():
         make_blobs(10, centers=[1.0, 2.0])
     with pytest.raises(ValueError, match="center_box"):
         make_blobs(10, center_box=(1, 1))
+
+
+# ---------------------------------------------------------------------- TensorFlow-Playground-style sets
+@pytest.mark.parametrize("make", [make_xor, make_gauss])
+def test_playground_classification_sets_shapes_and_seed(make):
+    x, y = make(200, noise=0.05, seed=3)
+    assert x.shape == (200, 2) and x.dtype == np.float32
+    assert y.shape == (200,) and y.dtype == np.int64 and set(np.unique(y)) == {0, 1}
+    x2, y2 = make(200, noise=0.05, seed=3)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+
+
+def test_xor_labels_follow_the_quadrants_and_keep_the_margin():
+    x, y = make_xor(500, seed=0)
+    np.testing.assert_array_equal(y, (x[:, 0] * x[:, 1] < 0).astype(np.int64))
+    assert np.abs(x).min() >= 0.05 - 1e-7 and np.abs(x).max() <= 1.0
+
+
+def test_gauss_clusters_sit_on_the_diagonal():
+    x, y = make_gauss(2000, seed=0, dtype="float64")
+    np.testing.assert_allclose(x[y == 1].mean(axis=0), [0.4, 0.4], atol=0.03)
+    np.testing.assert_allclose(x[y == 0].mean(axis=0), [-0.4, -0.4], atol=0.03)
+    np.testing.assert_allclose(x[y == 1].std(axis=0), [0.2, 0.2], atol=0.02)
+
+
+def test_regression_plane_target_is_the_mean_of_the_inputs():
+    x, y = make_regression_plane(50, seed=1, dtype="float64")
+    assert y.shape == (50, 1) and y.dtype == np.float64
+    np.testing.assert_allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2, rtol=0, atol=1e-12)
+    _, noisy = make_regression_plane(50, noise=0.1, seed=1, dtype="float64")
+    assert 0.05 < np.std(noisy - y) < 0.2
+
+
+def test_multi_gauss_has_bumps_of_both_signs():
+    x, y = make_multi_gauss(3000, seed=2, dtype="float64")
+    assert y.shape == (3000, 1) and y.min() >= -1 and y.max() <= 1
+    near = np.hypot(x[:, 0] - 0.0, x[:, 1] - 0.5) < 0.05     # the bump at (0, 0.5) points down
+    assert y[near].mean() < -0.8
+    near = np.hypot(x[:, 0] - 0.0, x[:, 1] + 0.5) < 0.05     # the one at (0, -0.5) points up
+    assert y[near].mean() > 0.8
+
+
+@pytest.mark.parametrize("make", [make_xor, make_gauss, make_regression_plane, make_multi_gauss])
+def test_playground_sets_reject_bad_arguments(make):
+    with pytest.raises(ValueError, match="n_samples"):
+        make(0)
+    with pytest.raises(ValueError, match="noise"):
+        make(10, noise=-1.0)

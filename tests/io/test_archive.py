@@ -439,3 +439,85 @@ def test_missing_safetensors_gives_install_hint(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "safetensors.numpy", None)      # makes the import fail
     with pytest.raises(ImportError, match=r"pip install zeronn\[io\]"):
         write_archive(tmp_path / "x", {"a": np.zeros(1)}, kind="checkpoint")
+
+
+# ------------------------------------------------------------------------------------------ strictness
+def test_unknown_metadata_entry_is_refused(good_file):
+    header = read_raw_header(good_file)
+    header["__metadata__"]["preprmcessing"] = "x"
+    rewrite(good_file, header)
+    expect_error(good_file, "unknown entries 'preprmcessing'")
+
+
+def test_unknown_tensor_entry_field_is_refused(good_file):
+    header = read_raw_header(good_file)
+    header["w"]["endian"] = "big"
+    rewrite(good_file, header)
+    expect_error(good_file, "tensor 'w' has unknown header fields 'endian'")
+
+
+def test_duplicate_keys_in_the_header_are_refused(good_file):
+    data = good_file.read_bytes()
+    size = int.from_bytes(data[:8], "little")
+    text = data[8 : 8 + size].decode().rstrip()
+    doubled = text[:-1] + ',"w":' + json.dumps(read_raw_header(good_file)["w"]) + "}"
+    good_file.write_bytes(struct.pack("<Q", len(doubled)) + doubled.encode() + data[8 + size :])
+    expect_error(good_file, "the key 'w' twice")
+
+
+def test_gap_between_tensors_is_refused(tmp_path):
+    path = tmp_path / "two.safetensors"
+    write_archive(path, {"a": np.zeros(2), "b": np.ones(2)}, kind="checkpoint")
+    header = read_raw_header(path)
+    header["a"]["data_offsets"], header["b"]["data_offsets"] = [0, 16], [24, 40]
+    rewrite(path, header, body=bytes(40))
+    expect_error(path, "overlap or leave gaps")
+
+
+def test_read_archive_respects_max_bytes(good_file):
+    assert read_archive(good_file, kind="checkpoint", max_bytes=16)["step"] == 3       # 4 float32: 16 bytes
+    with pytest.raises(ModelFileError, match="holds 16 bytes of tensor data, more than the limit of max_bytes=15"):
+        read_archive(good_file, kind="checkpoint", max_bytes=15)
+
+
+def test_open_archive_reads_no_tensor_before_asked(good_file, monkeypatch):
+    from zeronn.io import Archive, open_archive
+
+    archive = open_archive(good_file, kind="checkpoint")
+    assert archive.kind == "checkpoint" and archive.data_bytes == 16
+    shapes = {name: (value.shape, value.dtype, value.nbytes) for name, value in archive.placeholders().items()}
+    assert shapes == {"w": ((4,), np.dtype(np.float32), 16)}
+    assert archive.tree(archive.placeholders())["step"] == 3
+    good_file.write_bytes(good_file.read_bytes()[:-1])               # the file changes under our feet
+    with pytest.raises(ModelFileError, match="changed while it was being read"):
+        archive.read_tensors()
+    assert isinstance(archive, Archive)
+
+
+def test_tensor_checksum_mismatch_names_the_tensor(good_file):
+    data = bytearray(good_file.read_bytes())
+    data[-1] ^= 0x01
+    good_file.write_bytes(bytes(data))
+    expect_error(good_file, "tensor 'w' does not match its SHA-256 checksum")
+
+
+def test_header_checksum_covers_the_tree(good_file):
+    header = read_raw_header(good_file)
+    header["__metadata__"]["tree"] = header["__metadata__"]["tree"].replace('"step":3', '"step":4')
+    rewrite(good_file, header)
+    expect_error(good_file, "header does not match its SHA-256 checksum")
+
+
+def test_a_tree_beyond_the_limits_is_refused_when_written_not_when_read(tmp_path):
+    from zeronn.io.limits import MAX_JSON_DEPTH
+
+    deep = []
+    for _ in range(MAX_JSON_DEPTH + 5):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nested too deeply .* could not be read back"):
+        write_archive(tmp_path / "x", {"deep": deep}, kind="checkpoint")
+    with pytest.raises(ValueError, match="JSON values, more than the limit"):
+        write_archive(tmp_path / "x", {"many": list(range(600_000))}, kind="checkpoint")
+    assert not os.listdir(tmp_path)
+    write_archive(tmp_path / "x", {"many": np.arange(600_000)}, kind="checkpoint")     # arrays have no such limit
+    assert read_archive(tmp_path / "x", kind="checkpoint")["many"].shape == (600_000,)

@@ -151,8 +151,9 @@ def test_batchnorm_running_stats_round_trip(tmp_path):
     assert loaded.eval()(x).tobytes() == model.eval()(x).tobytes()
 
 
+@nn.register_layer(namespace="tests")
 class Doubler(nn.Layer):
-    """A user-defined layer with a buffer and a scalar counter: registered by defining the class."""
+    """A user-defined layer with a buffer and a scalar counter, registered (under a namespace) to be loadable."""
 
     buffer_names = ("scale", "count")
 
@@ -202,6 +203,7 @@ def test_save_refuses_non_layers(tmp_path):
         save({"w": np.zeros(2)}, tmp_path / "m")
 
 
+@nn.register_layer(namespace="tests")
 class Unsaveable(nn.Layer):
     def get_config(self):
         return {"activation": len}
@@ -408,3 +410,63 @@ def test_metadata_round_trip(tmp_path):
     assert zeronn.io.load_metadata(tmp_path / "plain.safetensors") == {}
     with pytest.raises(TypeError, match="metadata must be a dict"):
         zeronn.io.save(nn.Linear(3, 2), path, metadata=[1, 2])
+
+
+# ------------------------------------------------------------------------------------------ strictness
+def test_unknown_entry_in_a_model_file_is_refused(tmp_path, mlp):
+    tree = model_tree(mlp)
+    tree["preprmcessing"] = {"kind": "scale"}
+    error = expect_load_error(write_model_tree(tmp_path / "m", tree), "unknown entries 'preprmcessing'")
+    assert "valid: architecture, state_dict" in str(error)
+    with pytest.raises(ModelFileError, match="unknown entries"):
+        zeronn.io.load_metadata(tmp_path / "m")
+    with pytest.raises(ModelFileError, match="unknown entries"):
+        load_weights(tmp_path / "m")
+
+
+def test_unknown_entry_in_a_weights_file_is_refused(tmp_path):
+    write_archive(tmp_path / "w", {"state_dict": {"a": np.zeros(2)}, "extra": 1}, kind="weights")
+    with pytest.raises(ModelFileError, match="unknown entries 'extra'"):
+        load_weights(tmp_path / "w")
+
+
+def test_unknown_key_in_a_layer_description_is_refused(tmp_path, mlp):
+    tree = model_tree(mlp)
+    tree["architecture"]["config"]["layers"][0]["cofnig"] = {}
+    expect_load_error(write_model_tree(tmp_path / "m", tree), "unknown keys \\['cofnig'\\]")
+
+
+def test_load_metadata_checks_the_architecture_against_the_tensors(tmp_path, mlp):
+    tree = model_tree(mlp)
+    tree["metadata"] = {"classes": ["a", "b"]}
+    tree["state_dict"]["1.weight"] = np.zeros((4, 3), dtype=np.float32)
+    write_model_tree(tmp_path / "m", tree)
+    with pytest.raises(ModelFileError, match="'1.weight' has shape"):
+        zeronn.io.load_metadata(tmp_path / "m")
+
+
+@nn.register_layer(namespace="tests")
+class HiddenArray(nn.Layer):
+    """Keeps an initialised array that is neither a parameter nor a listed buffer: a file cannot restore it."""
+
+    def __init__(self):
+        super().__init__()
+        self.table = nn.init.normal((3,))
+
+    def forward(self, x):
+        return x + self.table
+
+
+def test_a_layer_array_the_file_cannot_provide_is_reported(tmp_path):
+    save(HiddenArray(), tmp_path / "m")
+    expect_load_error(tmp_path / "m", "keeps an array 'table' that is neither a parameter nor a listed buffer")
+
+
+def test_build_model_fills_the_architecture_from_a_state(tmp_path, mlp):
+    from zeronn.io.model_file import build_model
+
+    scramble(mlp, seed=5)
+    rebuilt = build_model(nn.layer_to_spec(mlp), mlp.state_dict(), source="'test'")
+    assert_same_state(rebuilt, mlp)
+    with pytest.raises(ModelFileError, match="'test': the architecture would take"):
+        build_model(nn.layer_to_spec(mlp), mlp.state_dict(), source="'test'", max_bytes=10)

@@ -54,3 +54,12 @@ def test_rejects_values_outside_0_1_with_a_hint():
 def test_shape_mismatch_names_the_loss():
     with pytest.raises(ValueError, match=r"BCELoss\(\) expects prediction and target of the same shape"):
         BCELoss()(np.full((3, 1), 0.5), np.zeros(3))
+
+
+@pytest.mark.parametrize("bad", [2.0, -1.0])
+def test_targets_outside_0_1_are_refused(bad):
+    # accepted, a target of 2 with p = 0.9 would give a negative "loss":
+    # -(2 * log 0.9 + (1 - 2) * log 0.1) = -(2 * -0.105 + 2.303) = -2.09
+    with pytest.raises(ValueError, match=r"^BCELoss\(\) expects targets in \[0, 1\] \(0/1 labels or "
+                                         r"probabilities\), got values from"):
+        BCELoss()(np.full((2, 1), 0.9), np.array([[bad], [0.0]]))

@@ -56,3 +56,8 @@ def test_stable_at_plus_minus_1000(dtype):
     np.testing.assert_array_equal(values, [0.0, 0.0, 1000.0, 1000.0])
     np.testing.assert_array_equal(grad, [0.0, 0.0, -1.0, 1.0])
     assert values.dtype == grad.dtype == dtype
+
+
+def test_targets_outside_0_1_are_refused():
+    with pytest.raises(ValueError, match=r"^BCEWithLogitsLoss\(\) expects targets in \[0, 1\].*from -0.5 to 1"):
+        BCEWithLogitsLoss()(np.zeros((2, 1)), np.array([[-0.5], [1.0]]))

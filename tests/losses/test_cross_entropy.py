@@ -145,3 +145,14 @@ def test_backward_can_be_called_twice(rng):
     loss = CrossEntropyLoss()
     loss(rng.normal(size=(3, 4)), np.array([0, 1, 2]))
     np.testing.assert_array_equal(loss.backward(), loss.backward())
+
+
+def test_probability_targets_must_be_distributions():
+    logits = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"^CrossEntropyLoss\(\) expects probability targets >= 0, got -0.5 "
+                                         r"\(in row 1\)"):
+        CrossEntropyLoss()(logits, np.array([[1.0, 0.0, 0.0], [1.5, -0.5, 0.0]]))
+    with pytest.raises(ValueError, match=r"each row of probability targets to sum to 1, row 0 sums to 0.9"):
+        CrossEntropyLoss()(logits, np.array([[0.6, 0.3, 0.0], [0.0, 0.0, 1.0]]))
+    soft = np.array([[0.7, 0.2, 0.1], [0.25, 0.25, 0.5]], dtype=np.float32)      # float32 rows summing to 1: fine
+    assert np.isfinite(CrossEntropyLoss()(logits, soft))

@@ -47,7 +47,7 @@ def test_float32_prediction_keeps_float32_with_float64_or_integer_targets():
 
 
 def test_rejects_non_numeric_targets():
-    with pytest.raises(TypeError, match=r"MSELoss\(\) expects a numeric target"):
+    with pytest.raises(TypeError, match=r"MSELoss\(\) expects real numbers \(bool, int or float\) as target, got text"):
         MSELoss()(np.zeros(2), np.array(["a", "b"]))
 
 

@@ -270,12 +270,19 @@ def test_integer_images_are_accepted():
     np.testing.assert_allclose(y.mean(), 0.0, atol=1e-5)
 
 
-def test_skips_input_gradient_when_not_needed(rng):
-    layer = BatchNorm2d(3)
-    layer.needs_input_grad = False
-    layer(rng.normal(size=(2, 3, 4, 4)).astype(np.float32))
-    assert layer.backward(np.ones((2, 3, 4, 4), np.float32)) is None
-    assert layer.weight.grad is not None and layer.bias.grad is not None
+def test_first_layer_of_a_model_fills_only_its_parameter_gradients(rng):
+    model = Sequential(BatchNorm2d(3))
+    model(rng.normal(size=(2, 3, 4, 4)).astype(np.float32))
+    assert model.backward(np.ones((2, 3, 4, 4), np.float32)) is None
+    assert model[0].weight.grad is not None and model[0].bias.grad is not None
+
+
+def test_empty_batch_in_training_changes_no_running_statistics():
+    layer = BatchNorm1d(3)
+    y = layer(np.zeros((0, 3), np.float32))
+    assert y.shape == (0, 3) and int(layer.num_batches_tracked) == 0
+    assert layer.backward(np.zeros((0, 3), np.float32)).shape == (0, 3)
+    np.testing.assert_array_equal(layer.weight.grad, 0)
 
 
 def test_config_round_trip_and_repr():

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from zeronn.nn import Dropout, Flatten, Identity, Linear, Sequential, layer_from_spec, layer_to_spec
+from zeronn.nn import Dropout, Flatten, Identity, Linear, ReLU, Sequential, layer_from_spec, layer_to_spec
 from zeronn.testing import check_layer
 
 
@@ -64,14 +64,68 @@ def test_train_eval_reaches_every_layer():
     assert all(layer.training for layer in model.modules())
 
 
-def test_needs_input_grad_stops_backward_at_first_parameter_layer(rng):
-    model = Sequential(Flatten(), Linear(6, 3), Linear(3, 1))
-    model.needs_input_grad = False
-    assert model.layers[0].needs_input_grad is False and model.layers[1].needs_input_grad is False
-    assert model.layers[2].needs_input_grad is True
+class _CountingLinear(Linear):
+    """A Linear that counts how often each backward path ran."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls = {"backward": 0, "backward_parameters": 0}
+
+    def backward(self, grad_out):
+        self.calls["backward"] += 1
+        return super().backward(grad_out)
+
+    def backward_parameters(self, grad_out):
+        self.calls["backward_parameters"] += 1
+        super().backward_parameters(grad_out)
+
+
+def test_backward_stops_at_the_first_layer_with_parameters_and_returns_none(rng):
+    first, second = _CountingLinear(6, 3), _CountingLinear(3, 1)
+    model = Sequential(Flatten(), first, second)
     model(rng.normal(size=(2, 2, 3)))
     assert model.backward(np.ones((2, 1))) is None
-    assert model.layers[1].weight.grad is not None
+    assert first.calls == {"backward": 0, "backward_parameters": 1}   # no input-gradient product
+    assert second.calls["backward"] == 1
+    assert first.weight.grad is not None and second.weight.grad is not None
+
+
+def test_input_grad_true_returns_the_input_gradient(rng):
+    model = Sequential(Flatten(), Linear(6, 3, dtype=np.float64), Linear(3, 1, dtype=np.float64))
+    x = rng.normal(size=(2, 2, 3))
+    model(x)
+    dx = model.backward(np.ones((2, 1)), input_grad=True)
+    w1, w2 = model[1].weight.data, model[2].weight.data
+    np.testing.assert_allclose(dx, (np.ones((2, 1)) @ w2.T @ w1.T).reshape(2, 2, 3))
+
+
+def test_both_ways_give_the_same_parameter_gradients(rng):
+    model = Sequential(Linear(4, 3, dtype=np.float64), ReLU(), Linear(3, 2, dtype=np.float64))
+    x, g = rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+    model(x)
+    model.backward(g)
+    skipped = [p.grad.copy() for p in model.parameters()]
+    model.zero_grad()
+    model(x)
+    model.backward(g, input_grad=True)
+    for got, want in zip(skipped, model.parameters()):
+        np.testing.assert_array_equal(got, want.grad)
+
+
+def test_nested_sequential_as_first_layer_skips_its_input_gradient(rng):
+    inner = _CountingLinear(4, 3)
+    model = Sequential(Sequential(inner, ReLU()), Linear(3, 2))
+    model(rng.normal(size=(2, 4)))
+    assert model.backward(np.ones((2, 2))) is None
+    assert inner.calls == {"backward": 0, "backward_parameters": 1}
+
+
+def test_model_without_parameters_returns_none_unless_asked(rng):
+    model = Sequential(ReLU(), Flatten())
+    x = rng.normal(size=(2, 3))
+    model(x)
+    assert model.backward(np.ones((2, 3))) is None
+    np.testing.assert_array_equal(model.backward(np.ones((2, 3)), input_grad=True), (x > 0) * 1.0)
 
 
 def test_indexing_len_and_repr():

@@ -46,7 +46,7 @@ def test_float32_stays_float32():
 
 def test_hand_worked_two_steps():
     p = Parameter(np.array([1.0]))
-    optimizer = Adagrad([p], lr=0.5, lr_decay=1.0, eps=0.0)
+    optimizer = Adagrad([p], lr=0.5, lr_decay=1.0, eps=1e-300)   # eps > 0, too small to change 3 or 5
     p.grad = np.array([3.0])
     optimizer.step()
     # t = 1: lr_t = 0.5;  G = 9;   p = 1 - 0.5 * 3 / 3 = 0.5
@@ -60,7 +60,8 @@ def test_hand_worked_two_steps():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(lr=0.0), r"Invalid learning rate: 0.0"),
+        (dict(lr=-0.5), r"Invalid learning rate: -0.5 \(expected a number >= 0"),
+        (dict(eps=0.0), r"Invalid epsilon value: 0.0 \(expected a number > 0\)"),
         (dict(lr_decay=-1.0), r"Invalid lr_decay value: -1.0"),
         (dict(weight_decay=-1.0), r"Invalid weight_decay value: -1.0"),
         (dict(initial_accumulator_value=-1.0), r"Invalid initial_accumulator_value value: -1.0"),

@@ -90,3 +90,27 @@ def test_rejects_bad_hyperparameters(kwargs, message):
 def test_rejects_non_bool_amsgrad():
     with pytest.raises(TypeError, match="amsgrad must be True or False"):
         Adam([Parameter(np.zeros(2))], amsgrad="yes")
+
+
+def test_eps_zero_is_refused_because_a_zero_gradient_would_give_nan():
+    with pytest.raises(ValueError, match=r"^Invalid epsilon value: 0 \(expected a number > 0\)$"):
+        Adam([Parameter(np.zeros(2))], eps=0)
+    p = Parameter(np.ones(2))
+    optimizer = Adam([p], eps=1e-8)
+    p.grad = np.zeros(2)
+    optimizer.step()                                     # m = v = 0: p - lr * 0 / (0 + eps) = p
+    np.testing.assert_array_equal(p.data, [1.0, 1.0])
+
+
+def test_learning_rate_zero_is_allowed_as_in_torch():
+    p = Parameter(np.ones(2))
+    optimizer = Adam([p], lr=0.0)
+    p.grad = np.ones(2)
+    optimizer.step()
+    np.testing.assert_array_equal(p.data, [1.0, 1.0])
+
+
+def test_string_hyperparameter_is_a_type_error_naming_it():
+    with pytest.raises(TypeError, match=r"^Invalid beta parameter at index 0: '0.9' \(expected a number in "
+                                        r"\[0, 1\), got str\)$"):
+        Adam([Parameter(np.zeros(2))], betas=("0.9", 0.999))

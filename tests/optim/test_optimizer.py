@@ -236,7 +236,7 @@ def saved_adam_state():
         (lambda s: s["param_groups"][0]["params"].pop(),
          r"parameter group 0 has 1 parameter\(s\) in the state dict, 2"),
         (lambda s: s["state"]["1"].__setitem__("exp_avg", np.zeros(4)),
-         r"the state of parameter 1: 'exp_avg' has shape \(4,\), the parameter has shape \(3,\)"),
+         r"the state of parameter 1: 'exp_avg' has shape \(4,\), expected \(3,\)"),
         (lambda s: s["state"]["0"].pop("exp_avg_sq"), r"missing \['exp_avg_sq'\]"),
         (lambda s: s["state"]["0"].__setitem__("momentum_buffer", np.zeros((2, 2))), r"unknown \['momentum_buffer'\]"),
         (lambda s: s["state"].__setitem__("7", {}), "state for parameter '7', which no parameter group lists"),
@@ -309,5 +309,34 @@ def test_base_class_needs_subclass():
     class Half(Optimizer):
         pass
 
-    with pytest.raises(NotImplementedError, match="Half does not implement _check_hyperparameters"):
+    with pytest.raises(NotImplementedError, match="Half does not declare its _parameter_constraints"):
         Half(make_params((2,)), {"lr": 0.1})
+
+
+def test_validate_state_dict_checks_without_changing_anything():
+    params = make_params((2, 2), (3,))
+    optimizer = Adam(params, lr=0.3)
+    state = saved_adam_state()
+    optimizer.validate_state_dict(state)                   # a good one: no error, nothing loaded
+    assert optimizer.state == {} and optimizer.param_groups[0]["lr"] == 0.3
+    state["state"]["0"]["exp_avg"] = np.full((2, 2), np.nan)
+    with pytest.raises(ValueError, match=r"^Adam.load_state_dict: the state of parameter 0: 'exp_avg' holds NaN"):
+        optimizer.validate_state_dict(state)
+
+
+def test_saved_group_options_decide_the_required_state():
+    # a state saved with amsgrad=True must carry max_exp_avg_sq, whatever this optimizer was built with
+    params = make_params((2, 2), (3,))
+    state = saved_adam_state()
+    state["param_groups"][0]["amsgrad"] = True
+    with pytest.raises(ValueError, match=r"the state of parameter 0 does not fit Adam .*missing \['max_exp_avg_sq'\]"):
+        Adam(params, lr=0.3).load_state_dict(state)
+
+
+def test_state_dict_with_learning_rate_zero_loads():
+    params = make_params((2, 2), (3,))
+    state = saved_adam_state()
+    state["param_groups"][0]["lr"] = 0.0                   # e.g. the end of a cosine schedule
+    optimizer = Adam(params, lr=0.3)
+    optimizer.load_state_dict(state)
+    assert optimizer.param_groups[0]["lr"] == 0.0

@@ -46,7 +46,7 @@ def test_float32_stays_float32():
 
 def test_hand_worked_first_step():
     p = Parameter(np.array([1.0]))
-    optimizer = RMSprop([p], lr=0.01, alpha=0.99, eps=0.0)
+    optimizer = RMSprop([p], lr=0.01, alpha=0.99, eps=1e-300)   # eps > 0, too small to change 0.2
     p.grad = np.array([2.0])
     optimizer.step()
     # v = 0.01 * 2^2 = 0.04;  s = sqrt(0.04) = 0.2;  p = 1 - 0.01 * 2 / 0.2 = 0.9

@@ -96,7 +96,7 @@ def test_updates_in_place():
     "kwargs, message",
     [
         (dict(lr=-1.0), r"Invalid learning rate: -1.0"),
-        (dict(lr=0), r"Invalid learning rate: 0"),
+        (dict(lr=-1), r"Invalid learning rate: -1 \(expected a number >= 0, e.g. lr=0.01\)"),
         (dict(lr=float("nan")), r"Invalid learning rate: nan"),
         (dict(lr="0.1"), r"Invalid learning rate: '0.1'"),
         (dict(momentum=-0.5), r"Invalid momentum value: -0.5 \(expected a number in \[0, 1\)\)"),
@@ -115,3 +115,17 @@ def test_rejects_bad_hyperparameters(kwargs, message):
 def test_rejects_non_bool_flags():
     with pytest.raises(TypeError, match="nesterov must be True or False, got 1"):
         SGD([Parameter(np.zeros(2))], lr=0.1, momentum=0.9, nesterov=1)
+
+
+def test_string_momentum_is_a_clear_type_error():
+    with pytest.raises(TypeError, match=r"^Invalid momentum value: '0.9' \(expected a number in \[0, 1\), got str\)$"):
+        SGD([Parameter(np.zeros(2))], lr=0.1, momentum="0.9")
+
+
+def test_learning_rate_zero_is_allowed():
+    p = Parameter(np.ones(2))
+    optimizer = SGD([p], lr=0, momentum=0.9)
+    p.grad = np.ones(2)
+    optimizer.step()
+    np.testing.assert_array_equal(p.data, [1.0, 1.0])
+    assert optimizer.param_groups[0]["lr"] == 0.0 and type(optimizer.param_groups[0]["lr"]) is float

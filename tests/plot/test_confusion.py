@@ -21,7 +21,8 @@ def test_counts_in_cells_and_png(tmp_path):
     assert _cell_texts(figure) == ["5", "1", "2", "8"]
     ax = figure.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["cat", "dog"]
-    assert ax.get_xlabel() == "predicted label" and ax.get_ylabel() == "true label"
+    assert ax.get_xlabel().startswith("predicted label\n(blue: correct; red: the 3 mistakes")
+    assert ax.get_ylabel() == "true label"
 
 
 def test_normalization_hand_worked():
@@ -37,9 +38,42 @@ def test_normalization_hand_worked():
 
 
 def test_text_is_white_on_dark_cells():
-    figure = plot_confusion_matrix(np.array([[90, 1], [2, 40]]), dpi=DPI)
+    figure = plot_confusion_matrix(np.array([[90, 1], [2, 40]]), color="value", dpi=DPI)
     colours = [text.get_color() for text in figure.axes[0].texts]
     assert colours == ["white", "black", "black", "black"]          # only 90 > half of the scale (45)
+
+
+def _cell_rgb(figure):
+    return np.asarray(figure.axes[0].images[0].get_array())[..., :3]
+
+
+def test_rare_mistakes_are_visible():
+    # 2 mistakes next to 998 correct: on a linear count scale the mistake is white (2 / 998 of the scale)
+    counts = np.array([[998, 2, 0], [0, 1000, 0], [0, 0, 1000]])
+    rgb = _cell_rgb(plot_confusion_matrix(counts, dpi=DPI))
+    red, white = rgb[0, 1], rgb[0, 2]
+    assert np.allclose(white, 1.0)                                   # no mistake: white
+    assert red[0] > red[1] + 0.3 and red[0] > red[2] + 0.3           # the rare mistake: clearly red
+    assert rgb[1, 1][2] > rgb[1, 1][0]                               # correct: blue
+    texts = [t.get_text() for t in plot_confusion_matrix(counts, dpi=DPI).axes[0].texts]
+    assert texts[:3] == ["998", "2", "0"]                            # the counts are written
+
+
+def test_the_most_frequent_mistake_is_darkest():
+    counts = np.array([[90, 10, 1], [0, 100, 0], [5, 0, 95]])
+    rgb = _cell_rgb(plot_confusion_matrix(counts, dpi=DPI))
+    brightness = rgb.sum(axis=-1)
+    assert brightness[0, 1] < brightness[2, 0] < brightness[0, 2] < 3.0
+
+
+@pytest.mark.parametrize("color", ["row", "log", "value"])
+def test_other_colour_modes(color, tmp_path):
+    counts = np.array([[998, 2], [0, 1000]])
+    figure = plot_confusion_matrix(counts, color=color, path=tmp_path / "cm.png", dpi=DPI)
+    assert_png(tmp_path / "cm.png", figure, DPI)
+    assert [t.get_text() for t in figure.axes[0].texts] == ["998", "2", "0", "1000"]
+    with pytest.raises(ValueError, match="valid choices are"):
+        plot_confusion_matrix(counts, color="rainbow")
 
 
 def test_many_classes_skip_the_numbers(tmp_path):

@@ -37,7 +37,7 @@ def test_loss_from_a_history_shows_train_and_validation(tmp_path):
     figure = plot_loss(_history(), tmp_path / "loss.png", dpi=DPI, logy=True)
     assert_png(tmp_path / "loss.png", figure, DPI)
     ax = figure.axes[0]
-    train, validation = ax.get_lines()
+    train, validation, best = ax.get_lines()
     np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3, 4])          # History epochs 0..3 -> 1..4
     np.testing.assert_allclose(validation.get_ydata(), [1.2, 0.6, 0.4, 0.3])
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "epoch"
@@ -48,8 +48,9 @@ def test_history_panels_side_by_side(tmp_path):
     assert_png(tmp_path / "history.png", figure, DPI)
     titles = [ax.get_title() for ax in figure.axes]
     assert titles == ["loss", "accuracy"]                                     # "lr" and "time" are not metrics
-    assert all(len(ax.get_lines()) == 2 for ax in figure.axes)
-    assert [t.get_text() for t in figure.axes[1].get_legend().get_texts()] == ["train", "validation"]
+    assert all(len(ax.get_lines()) == 3 for ax in figure.axes)                # train, validation, best star
+    assert [t.get_text() for t in figure.axes[1].get_legend().get_texts()] == [
+        "train", "validation", "best val accuracy: epoch 4"]
     np.testing.assert_allclose(figure.get_size_inches(), (9.0, 3.5))         # 4.5 inches per panel
 
 
@@ -63,8 +64,36 @@ def test_history_from_a_dict_and_chosen_panels(tmp_path):
 
 
 def test_history_without_validation_draws_training_only():
-    figure = plot_history(_history(validation=False), dpi=DPI)
+    figure = plot_history(_history(validation=False), dpi=DPI, mark_best=False)
     assert all(len(ax.get_lines()) == 1 for ax in figure.axes)
+
+
+def test_best_and_restored_epochs_are_marked():
+    history = History()
+    for epoch, (loss, val_loss) in enumerate([(1.0, 0.9), (0.6, 0.5), (0.4, 0.7), (0.3, 0.8)]):
+        history.append(epoch, {"loss": loss, "val_loss": val_loss})
+    figure = plot_history(history, dpi=DPI, restored_epoch=2)
+    ax = figure.axes[0]
+    star = ax.get_lines()[2]
+    assert star.get_marker() == "*"
+    np.testing.assert_array_equal(star.get_xdata(), [2]) and np.testing.assert_allclose(star.get_ydata(), [0.5])
+    restored = ax.get_lines()[3]
+    np.testing.assert_array_equal(restored.get_xdata(), [2, 2])               # the dashed vertical line
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["train", "validation", "best val loss: epoch 2", "weights restored: epoch 2"]
+    with pytest.raises(ValueError, match="restored_epoch"):
+        plot_history(history, restored_epoch=0)
+
+
+def test_one_epoch_history_draws_labelled_dots(tmp_path):
+    history = History()
+    history.append(0, {"loss": 0.7, "val_loss": 0.8, "accuracy": 0.5})
+    figure = plot_history(history, tmp_path / "one.png", dpi=DPI)
+    assert_png(tmp_path / "one.png", figure, DPI)
+    ax = figure.axes[0]
+    assert ax.get_xlim() == (0.5, 1.5) and list(ax.get_xticks()) == [1]
+    assert [t.get_text() for t in ax.texts] == ["0.7", "0.8"]
+    assert all(line.get_marker() == "o" for line in ax.get_lines())           # no "best" star for one epoch
 
 
 @pytest.mark.parametrize(

@@ -117,3 +117,21 @@ def test_model_with_the_wrong_input_or_output_is_reported():
         plot_decision_boundary(Linear(2, 1), x, y, output="probs")
     with pytest.raises(TypeError, match="expected a model"):
         plot_decision_boundary("model", x, y)
+
+
+def test_legend_names_the_classes_and_the_boundary():
+    model, x, y = _trained_moons_model()
+    figure = plot_decision_boundary(model, x, y, resolution=30, dpi=DPI, class_names=["inner", "outer"])
+    legend = figure.axes[0].get_legend()
+    assert legend.get_title().get_text() == "points: true class"
+    assert [t.get_text() for t in legend.get_texts()] == ["class inner", "class outer",
+                                                          "boundary: P(class 1) = 0.5"]
+
+
+def test_multiclass_legend():
+    x, y = make_blobs(90, centers=3, seed=0)
+    figure = plot_decision_boundary(Linear(2, 3, rng=0), x, y, resolution=20, dpi=DPI)
+    labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert labels == ["class 0", "class 1", "class 2", "region: predicted class"]
+    with pytest.raises(ValueError, match="class_names has 2 names but the data has 3 classes"):
+        plot_decision_boundary(Linear(2, 3, rng=0), x, y, resolution=10, dpi=DPI, class_names=["a", "b"])

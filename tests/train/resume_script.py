@@ -8,11 +8,10 @@ import sys
 import time
 
 import zeronn
+from tests.train.helpers import mlp, moons
 from zeronn.optim import Adam
 from zeronn.optim.lr_scheduler import StepLR
 from zeronn.train import Callback, EarlyStopping, ModelCheckpoint, fit
-
-from tests.train.helpers import mlp, moons
 
 EPOCHS = 5
 

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from zeronn.train import Callback, EarlyStopping, LambdaCallback, ModelCheckpoint, fit
-
 from tests.train.helpers import mlp, moons, same_bits
+from zeronn.train import Callback, EarlyStopping, LambdaCallback, ModelCheckpoint, fit
 
 
 class _FakeTrainer:
@@ -15,6 +14,10 @@ class _FakeTrainer:
         self.model = model
         self.stop_training = False
         self.log_keys = list(log_keys)
+        self.messages: list[str] = []
+
+    def message(self, text):
+        self.messages.append(text)
 
 
 def _drive(callback, values, key="val_loss", model=None):
@@ -129,7 +132,7 @@ def test_argument_errors():
     with pytest.raises(TypeError, match="on_epoch_end must be callable"):
         LambdaCallback(on_epoch_end=3)
     with pytest.raises(RuntimeError, match="EarlyStopping is not attached to a trainer yet"):
-        EarlyStopping().model
+        _ = EarlyStopping().model
 
 
 def test_base_callback_does_nothing_and_reprs():

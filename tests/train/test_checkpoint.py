@@ -1,6 +1,7 @@
 """Checkpoints and resume: contents, keep-last/best, errors, and bit-identical resumed runs."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,14 +11,13 @@ import numpy as np
 import pytest
 
 import zeronn
+from tests.train import resume_script
+from tests.train.helpers import mlp, moons, same_bits
 from zeronn.io import ModelFileError
 from zeronn.optim import SGD, Adam
 from zeronn.optim.lr_scheduler import StepLR
 from zeronn.train import Callback, ModelCheckpoint, fit, model_from_checkpoint, read_checkpoint
 from zeronn.train.checkpoint import find_latest_checkpoint
-
-from tests.train import resume_script
-from tests.train.helpers import mlp, moons, same_bits
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -226,3 +226,157 @@ def test_resume_restores_buffers_bit_identical(tmp_path):
     expected = reference.state_dict()
     assert any("running_mean" in name for name in expected)
     assert all(np.array_equal(value, expected[name]) for name, value in resumed.state_dict().items())
+
+
+# ------------------------------------------------------------------------------------------ all-or-nothing
+def _resumable(tmp_path):
+    """A 2-epoch checkpoint (Adam + StepLR + dropout) and a function that tries to resume a fresh run from a file.
+
+    ``attempt(path)`` returns (error, untouched): the error the resume raised, and whether the fresh
+    model, optimizer, scheduler and generators are exactly as they were before the attempt.
+    """
+    from zeronn.io import read_archive
+
+    x, y = moons(48)
+    model = mlp(0, dropout=0.2)
+    optimizer = Adam(model.parameters(), lr=0.01)
+    fit(model, x, y, loss="cross_entropy", optimizer=optimizer, scheduler=StepLR(optimizer, 1), epochs=2,
+        batch_size=16, verbose=0, callbacks=[ModelCheckpoint(tmp_path / "run", save_best=False)])
+    tree = read_archive(tmp_path / "run" / "epoch-0002.ckpt", kind="checkpoint")
+
+    def attempt(path):
+        fresh = mlp(7, dropout=0.2)
+        fresh_optimizer = Adam(fresh.parameters(), lr=0.01)
+        scheduler = StepLR(fresh_optimizer, 1)
+        before = ([p.data.copy() for p in fresh.parameters()], fresh_optimizer.state_dict(),
+                  scheduler.state_dict(), fresh.layers[2].rng.bit_generator.state)
+        with pytest.raises(ValueError) as info:
+            fit(fresh, x, y, loss="cross_entropy", optimizer=fresh_optimizer, scheduler=scheduler, epochs=4,
+                batch_size=16, verbose=0, resume_from=path)
+        after = ([p.data for p in fresh.parameters()], fresh_optimizer.state_dict(), scheduler.state_dict(),
+                 fresh.layers[2].rng.bit_generator.state)
+        untouched = (same_bits(before[0], after[0]) and before[2] == after[2] and before[3] == after[3]
+                     and _same_tree(before[1], after[1]))
+        return info.value, untouched
+
+    return tree, attempt
+
+
+def _same_tree(a, b):
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_tree(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same_tree(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
+def _tampered(tmp_path, tree, change, name="tampered.ckpt"):
+    import copy
+
+    from zeronn.io import write_archive
+
+    tree = copy.deepcopy(tree)
+    change(tree)
+    path = tmp_path / name
+    write_archive(path, tree, kind="checkpoint")
+    return path
+
+
+def test_hundred_zero_bytes_are_refused_and_nothing_changes(tmp_path):
+    _, attempt = _resumable(tmp_path)
+    path = tmp_path / "zeros.ckpt"
+    path.write_bytes(bytes(100))
+    error, untouched = attempt(path)
+    assert isinstance(error, ModelFileError) and "zeros.ckpt" in str(error) and untouched
+
+
+def _set(path, value):
+    def change(tree):
+        node = tree
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return change
+
+
+def _first_moment(tree):
+    return next(iter(tree["optimizer"]["state"]["state"].values()))
+
+
+@pytest.mark.parametrize(
+    "what, change, fragment",
+    [
+        ("negative epoch", _set(["epoch"], -5), "'epoch' must be a non-negative int"),
+        ("epoch as text", _set(["epoch"], "2"), "'epoch' must be a non-negative int"),
+        ("epoch beyond the history", _set(["epoch"], 7), "7 epochs were done, but its history lists"),
+        ("history too short", lambda t: t["history"]["history"]["loss"].pop(), "'loss' has 1 values for 2 epochs"),
+        ("history not numbers", lambda t: t["history"]["history"]["loss"].__setitem__(0, "low"), "must hold numbers"),
+        ("history missing", lambda t: t.pop("history"), "missing: history"),
+        ("unknown part", _set(["virus"], 1), "unknown parts \\['virus'\\]"),
+        ("stop_training not a bool", _set(["stop_training"], "no"), "'stop_training' must be true or false"),
+        ("NaN weight", lambda t: t["model"]["state"]["0.weight"].__setitem__((0, 0), np.nan), "NaN or infinite"),
+        ("weight of another shape", _set(["model", "state", "0.bias"], np.zeros(3, np.float32)),
+         "'0.bias' has shape \\(3,\\), the model needs \\(16,\\)"),
+        ("weight missing", lambda t: t["model"]["state"].pop("0.bias"), "missing \\['0.bias'\\]"),
+        ("NaN in Adam's moment", lambda t: _first_moment(t)["exp_avg"].fill(np.nan), "optimizer state is invalid"),
+        ("negative lr", lambda t: t["optimizer"]["state"]["param_groups"][0].__setitem__("lr", -1.0),
+         "optimizer state is invalid"),
+        ("optimizer state not a dict", _set(["optimizer", "state"], [1, 2]), "'optimizer' must be a dict"),
+        ("scheduler gamma -2", _set(["scheduler", "state", "gamma"], -2.0), "scheduler state is invalid"),
+        ("scheduler last_epoch text", _set(["scheduler", "state", "last_epoch"], "abc"), "scheduler state is invalid"),
+        ("shuffle state float", lambda t: t["rng"]["shuffle"]["state"].__setitem__("state", 1.5),
+         "rng.shuffle is not a valid PCG64 state"),
+        ("dropout rng of another kind", _set(["rng", "layers", "2.rng", "bit_generator"], "MT19937"),
+         "rng.layers.2.rng is not a valid PCG64 state"),
+        ("generator missing", lambda t: t["rng"]["layers"].pop("2.rng"), "random generators \\[\\] do not match"),
+    ],
+)
+def test_a_bad_part_is_refused_before_anything_changes(tmp_path, what, change, fragment):
+    tree, attempt = _resumable(tmp_path)
+    error, untouched = attempt(_tampered(tmp_path, tree, change))
+    assert untouched, f"{what}: the trainer changed although the checkpoint was refused"
+    assert "tampered.ckpt" in str(error), error
+    assert re.search(fragment, str(error)), f"{what}: {error}"
+
+
+def test_a_failure_while_applying_puts_everything_back(tmp_path):
+    """A callback whose load_state_dict raises after the model was restored: the model goes back as it was."""
+
+    class Fragile(Callback):
+        def state_dict(self):
+            return {"n": 1}
+
+        def load_state_dict(self, state):
+            raise ValueError("Fragile cannot restore")
+
+    x, y = moons(48)
+    fit(mlp(0), x, y, loss="cross_entropy", optimizer="adam", epochs=1, verbose=0,
+        callbacks=[Fragile(), ModelCheckpoint(tmp_path, save_best=False)])
+    model = mlp(3)
+    before = [p.data.copy() for p in model.parameters()]
+    optimizer = Adam(model.parameters())
+    with pytest.raises(ValueError, match="Fragile cannot restore"):
+        fit(model, x, y, loss="cross_entropy", optimizer=optimizer, epochs=2, verbose=0, callbacks=[Fragile()],
+            resume_from=tmp_path)
+    assert same_bits(before, model) and optimizer.state_dict()["state"] == {}
+
+
+def test_the_untampered_checkpoint_resumes(tmp_path):
+    """The harness above is not refusing everything: the same attempt with the real file succeeds."""
+    tree, _ = _resumable(tmp_path)
+    path = _tampered(tmp_path, tree, lambda t: None, name="same.ckpt")
+    x, y = moons(48)
+    model = mlp(7, dropout=0.2)
+    optimizer = Adam(model.parameters(), lr=0.01)
+    history = fit(model, x, y, loss="cross_entropy", optimizer=optimizer, scheduler=StepLR(optimizer, 1), epochs=4,
+                  batch_size=16, verbose=0, resume_from=path)
+    assert history.epoch == [0, 1, 2, 3]
+
+
+def test_model_from_a_tampered_checkpoint_is_refused(tmp_path):
+    tree, _ = _resumable(tmp_path)
+    path = _tampered(tmp_path, tree, _set(["model", "spec", "config", "layers", 0, "config", "out_features"], 10**9))
+    with pytest.raises(ModelFileError, match="the architecture would take 11.2 GiB"):
+        model_from_checkpoint(path)

@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
+from tests.train.helpers import mlp, moons
 from zeronn.losses import CrossEntropyLoss
 from zeronn.metrics import accuracy
 from zeronn.train import evaluate, predict
-
-from tests.train.helpers import mlp, moons
 
 
 def test_predict_matches_forward_in_eval_mode_and_restores_mode():

@@ -48,7 +48,7 @@ def test_json_round_trip(tmp_path):
 def test_csv_round_trip(tmp_path):
     history = _history()
     history.to_csv(tmp_path / "h.csv")
-    assert (tmp_path / "h.csv").read_text().splitlines()[:2] == ["epoch,loss,accuracy,lr", "0,0.9,0.5,0.1"]
+    assert (tmp_path / "h.csv").read_text().splitlines()[:2] == ["epoch,loss,accuracy,lr", "1,0.9,0.5,0.1"]
     again = History.from_csv(tmp_path / "h.csv")
     assert again.state_dict() == history.state_dict()
 
@@ -79,7 +79,7 @@ def test_errors(tmp_path):
     (tmp_path / "bad.csv").write_text("loss\n1.0\n")
     with pytest.raises(ValueError, match="its first column must be 'epoch'"):
         History.from_csv(tmp_path / "bad.csv")
-    (tmp_path / "bad2.csv").write_text("epoch,loss\n0,abc\n")
+    (tmp_path / "bad2.csv").write_text("epoch,loss\n1,abc\n")
     with pytest.raises(ValueError, match="is not a History CSV file"):
         History.from_csv(tmp_path / "bad2.csv")
     nan_only = History()

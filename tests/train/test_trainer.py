@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import zeronn
+from tests.train.helpers import mlp, moons, same_bits
 from zeronn import nn
 from zeronn.data import xor
 from zeronn.losses import BCEWithLogitsLoss, MSELoss, SSELoss
@@ -11,8 +12,6 @@ from zeronn.metrics import accuracy
 from zeronn.optim import SGD, Adam
 from zeronn.optim.lr_scheduler import ReduceLROnPlateau, StepLR
 from zeronn.train import LambdaCallback, Trainer, evaluate, fit, predict
-
-from tests.train.helpers import mlp, moons, same_bits
 
 
 def test_learns_two_moons_quickly():
@@ -164,12 +163,12 @@ def test_inputs_cast_to_the_models_dtype(dtype):
     assert set(_InputSpy.seen) == {np.dtype(dtype)}
 
 
-def test_mode_and_needs_input_grad_restored():
+def test_mode_restored():
     x, y = moons(40)
     model = mlp(0, dropout=0.5)
     model.eval()
     fit(model, x, y, loss="cross_entropy", optimizer="adam", epochs=1, verbose=0)
-    assert not model.training and model.needs_input_grad
+    assert not model.training
 
 
 def test_plateau_scheduler_gets_val_loss_else_loss():
@@ -253,7 +252,7 @@ def test_plain_pytorch_style_loop_works():
     optimizer = Adam(model.parameters(), lr=0.02)
     loader = zeronn.data.DataLoader(x, y, batch_size=32, shuffle=True, seed=0)
     first = None
-    for epoch in range(30):
+    for _ in range(30):
         for xb, yb in loader:
             out = model(xb)
             loss = loss_fn(out, yb)

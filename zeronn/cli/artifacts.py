@@ -13,6 +13,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from zeronn.nn.conv import Conv2d
+
 __all__ = ["write_outputs", "final_metrics", "model_info"]
 
 
@@ -31,7 +33,7 @@ def final_metrics(history: Any, test: Optional[dict[str, Any]]) -> dict[str, dic
     return metrics
 
 
-def model_info(data: Any, settings: dict[str, Any], model_source: str, command: str,
+def model_info(data: Any, settings: Any, model_source: str, command: str,
                test: Optional[dict[str, Any]], epochs_run: int) -> dict[str, Any]:
     """The JSON facts stored with the model (see ``zeronn.cli.modelfile``)."""
     from zeronn.cli.settings import reproduce_command
@@ -44,21 +46,24 @@ def model_info(data: Any, settings: dict[str, Any], model_source: str, command: 
         "training": {
             "command": command,
             "reproduce": reproduce_command(settings),
-            "seed": settings["seed"],
+            "seed": settings.seed,
             "epochs": epochs_run,
             "test_metrics": {} if test is None else {"loss": test["loss"], "accuracy": test["accuracy"]},
         },
     }
 
 
+Picture = tuple[str, str, Callable[[str], Any]]
+
+
 def _pictures(out: str, model: Any, data: Any, history: Any, recorder: Any,
-              test: Optional[dict[str, Any]]) -> list[tuple[str, str, Callable[[str], Any]]]:
+              test: Optional[dict[str, Any]], restored_epoch: Optional[int]) -> list[Picture]:
     """(file name, description, function that draws it to a path) for each picture that applies."""
     from zeronn import plot
 
     pictures: list[tuple[str, str, Callable[[str], Any]]] = [
-        ("curves.png", "loss and accuracy per epoch, training and validation",
-         lambda path: plot.plot_history(history, path)),
+        ("curves.png", "loss and accuracy per epoch, training and validation; the star marks the best epoch",
+         lambda path: plot.plot_history(history, path, restored_epoch=restored_epoch)),
     ]
     if test is not None:
         pictures.append(("confusion_matrix.png", "test set: true class (rows) against predicted class",
@@ -67,19 +72,19 @@ def _pictures(out: str, model: Any, data: Any, history: Any, recorder: Any,
     if data.kind == "points" and data.input_shape == (2,):
         x, y = (data.x_test, data.y_test) if data.x_test is not None else (data.x_train, data.y_train)
         pictures.append(("decision_boundary.png", "what the model predicts over the plane, test points on top",
-                         lambda path: plot.plot_decision_boundary(model, x, y, path)))
+                         lambda path: plot.plot_decision_boundary(model, x, y, path, class_names=data.classes)))
         if recorder is not None and recorder.frames:
             pictures.append(("decision_boundary.gif", "the decision boundary during training",
                              lambda path: recorder.save_gif(path, max_frames=25)))
     if data.kind == "images" and data.x_test is not None:
-        from zeronn.cli.inference import class_probabilities
+        from zeronn.train.inference import predict_proba
 
         images, labels = data.x_test[:25], data.y_test[:25]
-        predicted = class_probabilities(model, images).argmax(axis=1)
+        predicted = predict_proba(model, images).argmax(axis=1)
         pictures.append(("predictions.png", "the first test images with predicted (and true) labels, mistakes marked",
                          lambda path: plot.plot_image_grid(images, labels, predicted, data.classes, n=len(images),
                                                            path=path)))
-    if any(type(layer).__name__ == "Conv2d" for layer in model.modules()):
+    if any(isinstance(layer, Conv2d) for layer in model.modules()):
         pictures.append(("conv_filters.png", "the kernels of the first convolution",
                          lambda path: plot.plot_conv_filters(model, path)))
     return pictures
@@ -103,17 +108,18 @@ def _draw_pictures(out: str, pictures: list[tuple[str, str, Callable[[str], Any]
     return drawn
 
 
-def write_outputs(*, out: str, model: Any, data: Any, settings: dict[str, Any], history: Any, recorder: Any,
+def write_outputs(*, out: str, model: Any, data: Any, settings: Any, history: Any, recorder: Any,
                   command: str, model_source: str, details: str, optimizer_text: str, resumed: bool,
-                  wall_seconds: float, quiet: bool) -> list[str]:
-    """Write everything into ``out`` and return the file names, in the order written."""
+                  wall_seconds: float, quiet: bool, notes: Optional[list[str]] = None,
+                  restored_epoch: Optional[int] = None) -> tuple[list[str], Optional[dict[str, Any]]]:
+    """Write everything into ``out``; return the file names, in the order written, and the test scores."""
     from zeronn.cli.evaluate import evaluate_model, format_results
     from zeronn.cli.modelfile import save_model
     from zeronn.cli.report import RunReport, render_report
     from zeronn.cli.settings import reproduce_command
     from zeronn.io.atomic import atomic_write_bytes
 
-    notes: list[str] = []
+    notes = list(notes or [])
     test = None
     if data.x_test is not None:
         test = evaluate_model(model, data.x_test, data.y_test, data.classes)
@@ -133,8 +139,9 @@ def write_outputs(*, out: str, model: Any, data: Any, settings: dict[str, Any], 
     history.to_csv(os.path.join(out, "history.csv"))
     files += [("history.json", "loss and metrics per epoch (zeronn plot history.json)"),
               ("history.csv", "the same, as a table")]
-    if settings.get("plots", True):
-        files += _draw_pictures(out, _pictures(out, model, data, history, recorder, test), notes, quiet)
+    if settings.plots:
+        pictures = _pictures(out, model, data, history, recorder, test, restored_epoch)
+        files += _draw_pictures(out, pictures, notes, quiet)
     else:
         notes.append("pictures skipped (--no-plots)")
     if resumed and recorder is not None:
@@ -142,7 +149,7 @@ def write_outputs(*, out: str, model: Any, data: Any, settings: dict[str, Any], 
     times = [t for t in history.history.get("time", []) if isinstance(t, float) and math.isfinite(t)]
     report = RunReport(
         command=command,
-        seed=settings["seed"],
+        seed=settings.seed,
         dataset=os.path.basename(data.name),
         dataset_details=details,
         model=model_source,
@@ -150,7 +157,7 @@ def write_outputs(*, out: str, model: Any, data: Any, settings: dict[str, Any], 
         model_table=model.summary(data.input_shape, print_fn=None),
         optimizer=optimizer_text,
         epochs_run=epochs_run,
-        epochs_asked=settings["epochs"],
+        epochs_asked=settings.epochs,
         epoch_seconds=times,
         metrics=final_metrics(history, test),
         files=files,
@@ -159,4 +166,4 @@ def write_outputs(*, out: str, model: Any, data: Any, settings: dict[str, Any], 
         test_text="" if test is None else format_results(test),
     )
     atomic_write_bytes(os.path.join(out, "report.md"), render_report(report).encode("utf-8"))
-    return [name for name, _ in files] + ["report.md"]
+    return [name for name, _ in files] + ["report.md"], test

@@ -2,7 +2,7 @@
 
 Names: ``xor``, ``moons``, ``circles``, ``spirals``, ``blobs`` (generated from
 the seed), ``digits`` (scikit-learn's 8x8 digits), ``mnist``,
-``fashion-mnist``, or the path of a CSV file (see ``zeronn.cli.csv_data``).
+``fashion-mnist``, or the path of a CSV file (see ``zeronn.data.csv``).
 
 How inputs are scaled (the same rule is stored in the model file so that
 ``evaluate`` and ``predict`` apply it again):
@@ -27,8 +27,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from zeronn.cli.csv_data import class_names, encode_labels, read_csv
 from zeronn.cli.errors import CLIError
+from zeronn.cli.settings import MAX_SAMPLES
+from zeronn.data.csv import class_names, encode_labels, read_csv
 
 __all__ = [
     "DATASETS",
@@ -150,14 +151,15 @@ def _load_toy(name: str, *, seed: int, samples: Optional[int], noise: Optional[f
 
         x, y = xor()
         labels = y.reshape(-1).astype(np.int64)
-        spec = {"name": "xor"}
-        return DataBundle("xor", x, labels, x.copy(), labels.copy(), ["0", "1"], "points", spec)
+        return DataBundle("xor", x, labels, x.copy(), labels.copy(), ["0", "1"], "points", {"name": "xor"})
     samples = TOY_SAMPLES[name] if samples is None else samples
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise CLIError(f"--samples must be an integer in [1, {MAX_SAMPLES:,}], got {samples}")
     noise = TOY_NOISE[name] if noise is None else noise
     x, y = _generate_toy(name, samples, noise, seed)
     y = y.astype(np.int64)
     x_train, x_test, y_train, y_test = _split(x, y, test_split, seed)
-    spec = {"name": name, "samples": samples, "noise": noise, "seed": seed, "test_split": test_split}
+    spec: dict[str, Any] = {"name": name, "samples": samples, "noise": noise, "seed": seed, "test_split": test_split}
     classes = [str(k) for k in range(int(y.max()) + 1)]
     return DataBundle(name, x_train, y_train, x_test, y_test, classes, "points", spec)
 
@@ -194,8 +196,9 @@ def _load_images(name: str, *, seed: int, limit: Optional[int], test_split: floa
 
 
 # ------------------------------------------------------------------------------------------ CSV
-def _load_csv(path: str, *, label_column: Any, seed: int, test_split: float, limit: Optional[int]) -> DataBundle:
-    table = read_csv(path, label_column=label_column)
+def _load_csv(path: str, *, label_column: Any, seed: int, test_split: float, limit: Optional[int],
+              encoding: str) -> DataBundle:
+    table = read_csv(path, label_column=label_column, encoding=encoding)
     features, labels = table.features, table.labels
     if limit is not None:
         features, labels = features[:limit], labels[:limit]
@@ -208,6 +211,7 @@ def _load_csv(path: str, *, label_column: Any, seed: int, test_split: float, lim
     spec = {
         "name": "csv", "path": os.path.abspath(path), "label_column": table.label_column,
         "feature_columns": table.columns, "seed": seed, "test_split": test_split, "limit": limit,
+        "encoding": encoding,
     }
     return DataBundle(
         path,
@@ -236,6 +240,7 @@ def load_dataset(
     samples: Optional[int] = None,
     noise: Optional[float] = None,
     label_column: Any = None,
+    encoding: str = "utf-8",
 ) -> DataBundle:
     """Load a dataset by name (or CSV path) for training.
 
@@ -253,24 +258,28 @@ def load_dataset(
         Size and noise of the generated toy sets.
     label_column : str or int, optional
         The CSV file's label column (default: the last one).
+    encoding : str, default "utf-8"
+        The CSV file's text encoding.
     """
     if name in TOY_DATASETS:
         bundle = _load_toy(name, seed=seed, samples=samples, noise=noise, test_split=test_split)
         if limit is not None and name != "xor":
             bundle.x_train, bundle.y_train = bundle.x_train[:limit], bundle.y_train[:limit]
-            if bundle.x_test is not None:
+            if bundle.x_test is not None and bundle.y_test is not None:
                 bundle.x_test, bundle.y_test = bundle.x_test[:limit], bundle.y_test[:limit]
             bundle.spec["limit"] = limit
         return bundle
     if name in IMAGE_DATASETS:
         return _load_images(name, seed=seed, limit=limit, test_split=test_split)
     if _is_csv_path(name):
-        return _load_csv(name, label_column=label_column, seed=seed, test_split=test_split, limit=limit)
+        return _load_csv(name, label_column=label_column, seed=seed, test_split=test_split, limit=limit,
+                         encoding=encoding)
     raise CLIError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}, or give the path of a CSV file")
 
 
 def load_test_data(
-    name: Optional[str], info: dict[str, Any], *, limit: Optional[int] = None, label_column: Any = None
+    name: Optional[str], info: dict[str, Any], *, limit: Optional[int] = None, label_column: Any = None,
+    encoding: Optional[str] = None,
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Inputs and labels to evaluate a trained model on, prepared as it was trained.
 
@@ -298,16 +307,17 @@ def load_test_data(
             raise CLIError(f"this model was trained on {trained_on!r}; it cannot be evaluated on {name!r}")
         keyword = {key: spec[key] for key in ("seed", "test_split", "samples", "noise") if key in spec}
         if same_csv:                     # the same rows, split the same way as in training
-            keyword.update(label_column=spec.get("label_column"), limit=spec.get("limit"))
+            keyword.update(label_column=spec.get("label_column"), limit=spec.get("limit"),
+                           encoding=spec.get("encoding", "utf-8"))
         bundle = load_dataset(name, **keyword)
-        if bundle.x_test is None:
+        if bundle.x_test is None or bundle.y_test is None:
             raise CLIError(f"the model was trained on all of {name!r} (--test-split 0): there is no test part left")
         x, y = bundle.x_test[:limit], bundle.y_test[:limit]
         return x, y, f"{name} (test part, {len(x)} samples)"
     if not _is_csv_path(name):
         raise CLIError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}, or give the path of a CSV file")
     column = label_column if label_column is not None else spec.get("label_column")
-    table = read_csv(name, label_column=column)
+    table = read_csv(name, label_column=column, encoding=encoding or spec.get("encoding", "utf-8"))
     features = table.features
     expected = spec.get("feature_columns")
     if expected and table.has_header and table.columns != expected:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from zeronn.cli.errors import CLIError
+from zeronn.cli.settings import MAX_EPOCHS
 from zeronn.cli.tables import format_table
 
 __all__ = ["add_parser", "run", "build_network", "train_network"]
@@ -80,16 +81,44 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="sgd, adam, adamw, rmsprop or adagrad (default: sgd, plain gradient descent)")
     parser.add_argument("--epochs", type=int, default=1500, help="training iterations over the 4 rows (default: 1500)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default: 0)")
-    parser.add_argument("--init", default="rand", metavar="NAME",
+    parser.add_argument("--init", default="auto", metavar="NAME",
                         help="initial weights: rand (U[0, 1), the tutorial's), xavier_uniform, xavier_normal, "
-                             "kaiming_uniform, kaiming_normal, default (PyTorch's) ... (default: rand)")
+                             "kaiming_uniform, kaiming_normal, default (PyTorch's) ... (default: auto: rand for "
+                             "the tutorial's 3-4-1 sigmoid network, kaiming_uniform for ReLU-like activations, "
+                             "xavier_uniform otherwise)")
     parser.add_argument("--bias", action=argparse.BooleanOptionalAction, default=False,
                         help="give each layer a bias (default: no bias, as the tutorial)")
     parser.add_argument("--out", default="demo_loss.png", metavar="PNG",
                         help="where to save the loss curve (default: demo_loss.png)")
     parser.add_argument("--quiet", action="store_true", help="print only the predictions and the final loss")
+    parser.add_argument("--explain", action="store_true",
+                        help="first walk the four rows through the network: every multiplication with its shapes, "
+                             "forward and backward, in the tutorial's own variable names (explain mode)")
+    parser.add_argument("--lang", choices=("en", "zh"),
+                        help="language of --explain's text (default: $ZERONN_LANG or en)")
     parser.set_defaults(handler=run)
     return parser
+
+
+#: Activations whose networks start best with He/Kaiming weights (zero for negative inputs, or nearly).
+RELU_LIKE = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "swish", "softplus")
+
+
+def default_init(hidden: Sequence[int], activation: str) -> str:
+    """The ``--init auto`` rule.
+
+    The tutorial's own network (one hidden layer of 4 sigmoid units) keeps the
+    tutorial's U[0, 1) weights ("rand"), so ``zeronn demo`` is exactly the
+    tutorial.  Any other network gets weights of both signs, scaled to its
+    layer sizes: "kaiming_uniform" (He) for ReLU-like activations,
+    "xavier_uniform" (Glorot) for sigmoid, tanh and the rest.  All-positive
+    U[0, 1) weights often leave deeper or ReLU-like networks stuck (e.g.
+    ``--hidden 8 8 --activation gelu`` gets 3 of the 4 rows right at best).
+    """
+    key = activation.strip().lower().replace("-", "_")
+    if list(hidden) == [4] and key == "sigmoid":
+        return "rand"
+    return "kaiming_uniform" if key in RELU_LIKE else "xavier_uniform"
 
 
 def build_network(n_inputs: int, hidden: Sequence[int], activation: str, *, bias: bool, seed: int,
@@ -97,8 +126,11 @@ def build_network(n_inputs: int, hidden: Sequence[int], activation: str, *, bias
     """The tutorial's network: [Linear -> activation] per hidden size, then Linear -> Sigmoid.
 
     Weights start in U[0, 1) as the tutorial's ``np.random.rand`` (``init="rand"``)
-    or follow another ``zeronn.nn.init`` name; biases, when asked for, start at 0.
+    or follow another ``zeronn.nn.init`` name (``"auto"``: see ``default_init``);
+    biases, when asked for, start at 0.
     """
+    if init == "auto":
+        init = default_init(hidden, activation)
     from zeronn.nn.activation import Sigmoid, get_activation
     from zeronn.nn.linear import Linear
     from zeronn.nn.sequential import Sequential
@@ -136,7 +168,7 @@ def train_network(model: Any, x: np.ndarray, y: np.ndarray, *, optimizer: str, l
         opt.zero_grad()
         model.backward(loss_fn.backward())          # backpropagation: dL/dW for every weight
         opt.step()                                  # W <- W - lr * dL/dW (for sgd)
-        losses.append(loss)
+        losses.append(float(loss))
         if report is not None and (epoch % every == 0 or epoch == 1):
             report(epoch, loss)
     return losses
@@ -144,10 +176,8 @@ def train_network(model: Any, x: np.ndarray, y: np.ndarray, *, optimizer: str, l
 
 def _save_curve(losses: list[float], path: str, title: str) -> str:
     """Save the loss curve; return a sentence saying what happened."""
-    try:
-        from zeronn.plot import plot_loss
-    except ImportError as error:        # zeronn.plot itself is missing or cannot import matplotlib
-        return f"(no loss curve: {error})"
+    from zeronn.plot import plot_loss
+
     try:
         plot_loss(losses, path, title=title, xlabel="epoch")
     except ImportError as error:        # matplotlib missing: the demo still works without the picture
@@ -164,18 +194,32 @@ def run(args: argparse.Namespace) -> int:
     if any(size < 1 for size in args.hidden):
         raise CLIError(f"--hidden sizes must be at least 1, got {' '.join(map(str, args.hidden))}")
     if not (args.lr > 0 and math.isfinite(args.lr)):
-        raise CLIError(f"--lr must be a positive number, got {args.lr}")
+        raise CLIError(f"--lr must be a positive finite number, got {args.lr}")
+    if args.epochs > MAX_EPOCHS:
+        raise CLIError(f"--epochs must be at most {MAX_EPOCHS:,}, got {args.epochs}")
+    if len(args.hidden) > 100 or max(args.hidden) > 10_000:
+        raise CLIError(f"--hidden: at most 100 layers of at most 10,000 units, got {' '.join(map(str, args.hidden))}")
+    if not 0 <= args.seed < 2**32:
+        raise CLIError(f"--seed must be an integer in [0, 2**32), got {args.seed}")
     out_dir = os.path.dirname(os.path.abspath(args.out))
     if not os.path.isdir(out_dir):
         raise CLIError(f"cannot save {args.out}: the folder {out_dir} does not exist")
 
     x, y = xor(dtype=np.float64)                    # (4, 3), (4, 1)
+    init = default_init(args.hidden, args.activation) if args.init == "auto" else args.init
     model = build_network(x.shape[1], args.hidden, args.activation, bias=args.bias, seed=args.seed,
-                          init=args.init, dtype=np.float64)      # float64 like the tutorial's NumPy code
+                          init=init, dtype=np.float64)      # float64 like the tutorial's NumPy code
     sizes = "-".join(str(n) for n in [x.shape[1], *args.hidden, 1])
     if not args.quiet:
         print(f"The tutorial's network, {sizes} ({args.activation} hidden, sigmoid output, "
-              f"{'with' if args.bias else 'no'} biases), {args.optimizer} lr={args.lr:g}, seed {args.seed}")
+              f"{'with' if args.bias else 'no'} biases, {init} initial weights), {args.optimizer} lr={args.lr:g}, "
+              f"seed {args.seed}")
+
+    if args.explain:
+        from zeronn.explain import explain
+        from zeronn.losses import SSELoss
+
+        print(explain(model, x, y, loss=SSELoss(), lang=args.lang).text)
 
     def report(epoch: int, loss: float) -> None:
         print(f"  epoch {epoch:>{len(str(args.epochs))}}/{args.epochs}  loss {loss:.6f}")

@@ -48,6 +48,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="dataset name or CSV file (default: the model's own test set)")
     parser.add_argument("--label-column", metavar="COLUMN",
                         help="label column of the CSV file, name or position (default: as in training)")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="text encoding of the CSV file, e.g. latin-1 (default: the training file's, else utf-8)")
     parser.add_argument("--limit", type=int, metavar="N", help="use only the first N test samples")
     parser.add_argument("--batch-size", type=int, default=256, metavar="N",
                         help="samples per forward pass (default: 256; only speed and memory depend on it)")
@@ -59,10 +61,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def evaluate_model(model: Any, x: np.ndarray, y: np.ndarray, classes: list[str], *,
                    batch_size: int = 256) -> dict[str, Any]:
     """Return a JSON-ready dict of scores of ``model`` on ``(x, y)``."""
-    from zeronn.cli.inference import class_probabilities, cross_entropy
     from zeronn.metrics import classification_report, confusion_matrix
+    from zeronn.train.inference import cross_entropy, predict_proba
 
-    probabilities = class_probabilities(model, x, batch_size=batch_size)          # (N, K)
+    probabilities = predict_proba(model, x, batch_size=batch_size)          # (N, K)
     k = len(classes)
     if probabilities.shape[1] != k:
         raise CLIError(f"the model gives {probabilities.shape[1]} outputs but the data has {k} classes")
@@ -118,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
     model, info = load_model(args.model)
     if not info.get("classes"):
         raise CLIError(f"{args.model} has no class names stored (was it written by `zeronn train`?)")
-    x, y, description = load_test_data(args.data, info, limit=args.limit, label_column=args.label_column)
+    x, y, description = load_test_data(args.data, info, limit=args.limit, label_column=args.label_column,
+                                       encoding=args.encoding)
     results = evaluate_model(model, x, y, info["classes"], batch_size=args.batch_size)
     results = {"model": args.model, "data": description, **results}
     if args.json:

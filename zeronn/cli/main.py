@@ -2,9 +2,10 @@
 
 ``main(argv)`` parses the arguments, runs the command and returns its exit
 code: 0 on success, 1 when the command fails (a one-line
-``zeronn: error: ...`` on stderr), 2 for arguments argparse rejects, 130 when
+``zeronn: error: ...`` on stderr), 2 for arguments argparse rejects, 70 for an
+internal error (a bug in zeronn: ``zeronn: internal error: ...``), 130 when
 interrupted with Ctrl-C.  It never lets a traceback reach the user unless
-``--debug`` (or ``ZERONN_DEBUG=1``) asks for one.
+``--debug`` (or ``ZERONN_DEBUG=1``) asks for one; see ``zeronn.cli.errors``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, Optional
 
-from zeronn.cli.errors import EXPECTED_ERRORS, describe_error
+import numpy as np
+
+from zeronn.cli.errors import error_line
 
 __all__ = ["main", "build_parser", "OneLineErrorParser"]
 
@@ -47,6 +50,14 @@ COMMAND_MODULES = (
     "predict",
     "summary",
     "plot",
+    "export",
+    "sweep",
+    "playground",
+    "lesson",
+    "exercise",
+    "explain",
+    "doctor",
+    "lr_find",
 )
 
 
@@ -58,9 +69,13 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 
 def _version() -> str:
+    """``0.1.0 (kernels: numpy, NumPy 2.4.6)``: the version and what runs the kernels (``zeronn.set_backend``)."""
     import zeronn
+    from zeronn.kernels import backend_info
 
-    return getattr(zeronn, "__version__", "unknown")
+    info = backend_info()
+    libraries = f"numba {info['numba']}, NumPy {info['numpy']}" if "numba" in info else f"NumPy {info['numpy']}"
+    return f"{zeronn.__version__} (kernels: {info['backend']}, {libraries})"
 
 
 def build_parser() -> OneLineErrorParser:
@@ -92,18 +107,6 @@ def _exit_code(error: SystemExit) -> int:
     return 1
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    """EXPECTED_ERRORS plus the dataset error class, whatever it derives from."""
-    extra: list[type[BaseException]] = []
-    try:
-        from zeronn.datasets import DatasetError  # type: ignore[attr-defined]
-
-        extra.append(DatasetError)
-    except ImportError:
-        pass
-    return EXPECTED_ERRORS + tuple(extra)
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run ``zeronn`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -118,7 +121,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args.argv = argv
     debug = args.debug or os.environ.get("ZERONN_DEBUG", "") not in ("", "0")
     try:
-        return int(args.handler(args) or 0)
+        if debug:
+            return int(args.handler(args) or 0)
+        with np.errstate(all="ignore"):        # overflow/NaN warnings: training reports NaN itself, in one line
+            return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         hint = getattr(args, "interrupt_hint", "")
         print(f"\nzeronn: interrupted{hint}", file=sys.stderr)
@@ -126,11 +132,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:                     # output piped into `head` and closed early
         _silence_stdout()
         return 0
-    except _expected_errors() as error:
+    except Exception as error:                  # one line, never a traceback (see zeronn.cli.errors)
         if debug:
             raise
-        print(f"zeronn: error: {describe_error(error)}", file=sys.stderr)
-        return 1
+        line, code = error_line(error)
+        print(line, file=sys.stderr)
+        return code
 
 
 def _silence_stdout() -> None:

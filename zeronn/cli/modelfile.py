@@ -11,15 +11,16 @@ small JSON document, the model's *info*:
      "data": {"kind": "images", "spec": {...}, "preprocessing": {"kind": "scale", "divide_by": 255.0}},
      "model": {"source": "lenet"}, "training": {...}}
 
-The info is written beside the model as ``<name>.json`` (``model.safetensors``
--> ``model.json``); when ``zeronn.io.save`` accepts ``metadata=`` it is also
-stored inside the model file, and read from there first.
+The info is stored inside the model file (``zeronn.io.save(..., metadata=info)``,
+read back with ``zeronn.io.load_metadata``) and, for people to read, beside it
+as ``<name>.json`` (``model.safetensors`` -> ``model.json``); the copy inside
+the file comes first.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
+import math
 import os
 from typing import Any, Optional, Union
 
@@ -38,36 +39,23 @@ def info_path(model_path: PathLike) -> str:
     return root + ".json"
 
 
-def _accepts_metadata(function: Any) -> bool:
-    try:
-        return "metadata" in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def save_model(model: Layer, path: PathLike, info: dict[str, Any]) -> list[str]:
-    """Save ``model`` and its ``info``; return the paths written."""
+    """Save ``model`` with its ``info`` inside the model file and beside it; return the paths written."""
     from zeronn import io
 
     info = {"format": INFO_FORMAT, "version": 1, **info}
     path = os.fspath(path)
-    if _accepts_metadata(io.save):
-        io.save(model, path, metadata=info)
-    else:
-        io.save(model, path)
+    io.save(model, path, metadata=info)
     _write_json(info_path(path), info)          # also beside it: readable by people and by any version
     return [path, info_path(path)]
 
 
 def _read_embedded_info(path: str) -> Optional[dict[str, Any]]:
-    """The info stored inside the model file, when ``zeronn.io`` can read it back."""
+    """The info stored inside the model file (None for a model saved without it)."""
     from zeronn import io
 
-    reader = getattr(io, "load_metadata", None) or getattr(io, "read_metadata", None)
-    if reader is None:
-        return None
-    metadata = reader(path)
-    return metadata if isinstance(metadata, dict) and metadata.get("format") == INFO_FORMAT else None
+    metadata = io.load_metadata(path)
+    return metadata if metadata.get("format") == INFO_FORMAT else None
 
 
 def _read_sidecar(path: str) -> Optional[dict[str, Any]]:
@@ -120,14 +108,18 @@ def infer_input_shape(model: Layer) -> Optional[tuple[int, ...]]:
     A leading ``Linear(n, ...)`` takes (n,); ``Flatten`` then ``Linear(n, ...)``
     with n a square number takes a square one-channel image.  Anything else: None.
     """
-    layers = list(getattr(model, "layers", [model]))
-    flatten_first = bool(layers) and type(layers[0]).__name__ == "Flatten"
+    from zeronn.nn.flatten import Flatten
+    from zeronn.nn.linear import Linear
+    from zeronn.nn.sequential import Sequential
+
+    layers = list(model) if isinstance(model, Sequential) else [model]
+    flatten_first = bool(layers) and isinstance(layers[0], Flatten)
     first = layers[1] if flatten_first and len(layers) > 1 else layers[0] if layers else None
-    n = getattr(first, "in_features", None)
-    if not isinstance(n, int):
+    if not isinstance(first, Linear):
         return None
+    n = first.in_features
     if flatten_first:
-        side = int(round(n ** 0.5))
+        side = math.isqrt(n)
         return (1, side, side) if side * side == n else (n,)
     return (n,)
 

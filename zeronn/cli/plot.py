@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from typing import Any
-
-from zeronn.cli.errors import CLIError
 
 __all__ = ["add_parser", "run", "read_history"]
 
@@ -32,7 +29,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("history", metavar="HISTORY", help="a history JSON file (or a run folder holding history.json)")
+    parser.add_argument("history", metavar="HISTORY",
+                        help="history.json or history.csv (or a run folder holding history.json)")
     parser.add_argument("--out", metavar="PNG", help="the picture to write (default: the history's name with .png)")
     parser.add_argument("--logy", action="store_true", help="logarithmic loss axis")
     parser.set_defaults(handler=run)
@@ -40,23 +38,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def read_history(path: str) -> Any:
-    """Read a history JSON file as a ``History`` (or, failing that, a dict of lists)."""
+    """Read a history file (``History.to_json``'s JSON or ``History.to_csv``'s CSV) as a ``History``."""
     if os.path.isdir(path):
         path = os.path.join(path, "history.json")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"history file not found: {path}")
-    try:
-        from zeronn.train import History
+    from zeronn.train import History
 
-        return History.from_json(path)
-    except ImportError:
-        pass
-    with open(path, encoding="utf-8") as handle:
-        try:
-            data = json.load(handle)
-        except ValueError as error:
-            raise CLIError(f"{path} is not valid JSON: {error}") from None
-    return data.get("history", data) if isinstance(data, dict) else data
+    if path.lower().endswith(".csv"):
+        return History.from_csv(path)
+    return History.from_json(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
 from zeronn.cli.errors import CLIError
-from zeronn.cli.images import INVERT_CHOICES, is_image_path, load_image
 from zeronn.cli.tables import format_table
+from zeronn.data.images import INVERT_CHOICES, is_image_path, prepare_image
 
 __all__ = ["add_parser", "run"]
 
@@ -54,14 +54,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="how many classes to show per input, most probable first (default: 2)")
     parser.add_argument("--invert", choices=INVERT_CHOICES, default="auto",
                         help="invert images: auto (when the background is light, the default), yes or no")
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="text encoding of CSV inputs, e.g. latin-1 (default: the training file's, else utf-8)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.set_defaults(handler=run)
     return parser
 
 
-def _csv_inputs(path: str, info: dict[str, Any]) -> tuple[np.ndarray, list[str]]:
-    from zeronn.cli.csv_data import read_features
+def _csv_inputs(path: str, info: dict[str, Any], encoding: Optional[str]) -> tuple[np.ndarray, list[str]]:
     from zeronn.cli.data_sources import apply_preprocessing
+    from zeronn.data.csv import read_features
 
     shape = info.get("input_shape")
     if shape is not None and len(shape) != 1:
@@ -70,28 +72,31 @@ def _csv_inputs(path: str, info: dict[str, Any]) -> tuple[np.ndarray, list[str]]
     columns = spec.get("feature_columns") or [f"col{i}" for i in range(shape[0] if shape else 0)]
     if not columns:
         raise CLIError(f"cannot read {path}: the model file does not say how many features it takes")
-    raw = read_features(path, columns, spec.get("label_column"))
+    raw = read_features(path, columns, spec.get("label_column"), encoding=encoding or spec.get("encoding", "utf-8"))
     rule = info.get("data", {}).get("preprocessing", {"kind": "none"})
     names = [f"{os.path.basename(path)}:{row}" for row in range(1, len(raw) + 1)]
     return apply_preprocessing(raw, rule), names
 
 
-def _gather_inputs(paths: list[str], info: dict[str, Any], invert: str) -> tuple[np.ndarray, list[str], list[Any]]:
+def _gather_inputs(paths: list[str], info: dict[str, Any], invert: str,
+                   encoding: Optional[str] = None) -> tuple[np.ndarray, list[str], list[Any]]:
     """Stack every input into one batch; return (x, names, inverted flag per input or None)."""
-    batches, names, inverted = [], [], []
+    batches: list[np.ndarray] = []
+    names: list[str] = []
+    inverted: list[Optional[bool]] = []
     for path in paths:
         if is_image_path(path):
             shape = info.get("input_shape")
             if shape is None:
                 raise CLIError("the model file does not store its input shape, so images cannot be resized for it")
-            image, flipped = load_image(path, tuple(shape), invert=invert)
+            image, flipped = prepare_image(path, tuple(shape), invert=invert)
             batches.append(image[None])
             names.append(path)
             inverted.append(flipped)
         elif os.path.isdir(path):
             raise CLIError(f"{path} is a folder; give image or CSV files (e.g. {path}/*.png)")
         else:
-            x, row_names = _csv_inputs(path, info)
+            x, row_names = _csv_inputs(path, info, encoding)
             batches.append(x)
             names += row_names
             inverted += [None] * len(row_names)
@@ -100,14 +105,14 @@ def _gather_inputs(paths: list[str], info: dict[str, Any], invert: str) -> tuple
 
 def run(args: argparse.Namespace) -> int:
     """Predict and print; return the exit code."""
-    from zeronn.cli.inference import class_probabilities
     from zeronn.cli.modelfile import load_model
+    from zeronn.train.inference import predict_proba
 
     if args.top < 1:
         raise CLIError(f"--top must be at least 1, got {args.top}")
     model, info = load_model(args.model)
-    x, names, inverted = _gather_inputs(args.inputs, info, args.invert)
-    probabilities = class_probabilities(model, x)                  # (N, K)
+    x, names, inverted = _gather_inputs(args.inputs, info, args.invert, args.encoding)
+    probabilities = predict_proba(model, x)                  # (N, K)
     classes = info.get("classes") or [str(k) for k in range(probabilities.shape[1])]
     if len(classes) != probabilities.shape[1]:
         classes = [str(k) for k in range(probabilities.shape[1])]

@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["RunReport", "render_report", "versions"]
 
-_OPTIONAL_PACKAGES = ("safetensors", "matplotlib", "pillow", "tqdm", "scikit-learn", "pyyaml")
+_OPTIONAL_PACKAGES = ("safetensors", "matplotlib", "pillow", "scikit-learn", "pyyaml")
 
 
 def versions() -> dict[str, str]:
@@ -28,7 +28,7 @@ def versions() -> dict[str, str]:
 
     found = {
         "python": platform.python_version(),
-        "zeronn": getattr(zeronn, "__version__", "unknown"),
+        "zeronn": zeronn.__version__,
         "numpy": numpy.__version__,
     }
     for package in _OPTIONAL_PACKAGES:

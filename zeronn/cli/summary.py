@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from typing import Any, Optional
 
 from zeronn.cli.errors import CLIError
 
-__all__ = ["add_parser", "run", "parse_shape"]
+__all__ = ["add_parser", "run", "parse_shape", "MAX_INPUT_VALUES"]
+
+#: Largest sample --input-shape accepts (values in one sample, e.g. 3 x 4096 x 4096 is 50 million).
+MAX_INPUT_VALUES = 100_000_000
 
 DESCRIPTION = """\
 Show a saved model: each layer with its output shape and number of parameters,
@@ -50,6 +54,9 @@ def parse_shape(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"a shape is positive integers separated by commas, got {text!r}") from None
     if not shape or min(shape) < 1:
         raise argparse.ArgumentTypeError(f"a shape is positive integers separated by commas, got {text!r}")
+    if math.prod(shape) > MAX_INPUT_VALUES:
+        raise argparse.ArgumentTypeError(f"one sample of shape {text} would hold {math.prod(shape):,} values; "
+                                         f"at most {MAX_INPUT_VALUES:,}")
     return shape
 
 

@@ -9,6 +9,13 @@ rows in random order.  The same seed gives the same bits.
     make_circles(200, factor=0.5)      a small circle inside a large one
     make_spirals(300, n_classes=3)     arms winding around the origin
     make_blobs(300, centers=3)         Gaussian clusters
+
+TensorFlow-Playground-style sets, all inside the square [-1, 1] x [-1, 1]:
+
+    make_xor(200, noise=0.05)          the four quadrants: class 1 where x1 and x2 have different signs
+    make_gauss(200, noise=0.1)         two round Gaussian clusters on the diagonal
+    make_regression_plane(200)         a real-valued target that rises across the square: y = (x1 + x2) / 2
+    make_multi_gauss(200)              a real-valued target made of six Gaussian bumps, up and down
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ from zeronn._validation import check_in_range, check_nonnegative_float, check_po
 from zeronn.dtype import resolve_dtype
 from zeronn.random import RngLike, as_rng
 
-__all__ = ["xor", "make_moons", "make_circles", "make_spirals", "make_blobs"]
+__all__ = [
+    "xor", "make_moons", "make_circles", "make_spirals", "make_blobs",
+    "make_xor", "make_gauss", "make_regression_plane", "make_multi_gauss",
+]
 
 
 def xor(*, dtype: Any = None) -> tuple[np.ndarray, np.ndarray]:
@@ -220,3 +230,127 @@ def _blob_stds(cluster_std: Any, count: int) -> np.ndarray:
     if not np.all(np.isfinite(stds)) or np.any(stds < 0):
         raise ValueError(f"cluster_std values must be >= 0, got {cluster_std!r}")
     return stds
+
+
+# ---------------------------------------------------------------------- TensorFlow-Playground-style sets
+def make_xor(
+    n_samples: int = 100, *, noise: float = 0.0, margin: float = 0.05, seed: RngLike = None, dtype: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points spread over the square [-1, 1]^2, labelled by quadrant: the 2-D "exclusive or".
+
+    x1, x2 ~ U[-1, 1], then pushed ``margin`` away from both axes
+    y = 1 where x1 * x2 < 0 (the signs differ), else 0
+    Then Gaussian noise of standard deviation ``noise`` on both coordinates
+    (the labels keep the quadrant of the clean point, so noise blurs the border).
+
+    A single straight line cannot separate the classes; the feature x1 * x2
+    alone can.
+
+    Parameters
+    ----------
+    n_samples : int, default 100
+    noise : float, default 0.0
+        Standard deviation of the noise added to each coordinate.
+    margin : float in [0, 1), default 0.05
+        Gap kept empty on each side of the axes.
+    seed : None, int or numpy.random.Generator
+    dtype : float32 or float64, optional
+    """
+    n_samples = check_positive_int("n_samples", n_samples)
+    noise = check_nonnegative_float("noise", noise)
+    margin = check_in_range("margin", margin, 0.0, 1.0, high_inclusive=False)
+    rng = as_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=(n_samples, 2))                    # (n, 2)
+    x = np.sign(x) * (margin + (1.0 - margin) * np.abs(x))              # nobody closer than margin to an axis
+    y = (x[:, 0] * x[:, 1] < 0).astype(np.int64)                       # (n,)
+    if noise > 0:
+        x = x + rng.normal(scale=noise, size=x.shape)
+    return x.astype(resolve_dtype(dtype)), y
+
+
+def make_gauss(
+    n_samples: int = 100, *, noise: float = 0.0, spread: float = 0.2, seed: RngLike = None, dtype: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two round Gaussian clusters: class 1 around (0.4, 0.4), class 0 around (-0.4, -0.4).
+
+    Class k:  x ~ N(center_k, spread^2 I), then Gaussian noise of standard
+    deviation ``noise`` (so the clusters overlap more as noise grows).
+
+    Parameters
+    ----------
+    n_samples : int, default 100
+        Total number of points, split evenly between the two clusters.
+    noise : float, default 0.0
+    spread : float > 0, default 0.2
+        Standard deviation of each cluster before the noise.
+    seed : None, int or numpy.random.Generator
+    dtype : float32 or float64, optional
+    """
+    n_samples = check_positive_int("n_samples", n_samples)
+    noise = check_nonnegative_float("noise", noise)
+    spread = check_in_range("spread", spread, 0.0, 10.0, low_inclusive=False)
+    rng = as_rng(seed)
+    sizes = _class_sizes(n_samples, 2)
+    centers = np.array([[-0.4, -0.4], [0.4, 0.4]])
+    clusters = [center + spread * rng.standard_normal((size, 2)) for center, size in zip(centers, sizes)]
+    return _finish(clusters, sizes, noise, rng, dtype)
+
+
+def make_regression_plane(
+    n_samples: int = 100, *, noise: float = 0.0, seed: RngLike = None, dtype: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A tilted plane: x ~ U[-1, 1]^2, target y = (x1 + x2) / 2 + noise, in [-1, 1] before the noise.
+
+    Returns
+    -------
+    x : ndarray of shape (n_samples, 2)
+    y : ndarray of shape (n_samples, 1)
+        Real-valued targets in ``x``'s dtype (fit them with ``MSELoss``).
+        ``noise`` is the standard deviation of Gaussian noise on y.
+    """
+    n_samples = check_positive_int("n_samples", n_samples)
+    noise = check_nonnegative_float("noise", noise)
+    rng = as_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=(n_samples, 2))                    # (n, 2)
+    y = 0.5 * (x[:, 0] + x[:, 1])                                       # (n,)
+    return _finish_regression(x, y, noise, rng, dtype)
+
+
+#: Centers and signs of the six bumps of ``make_multi_gauss``: (c1, c2, sign).
+MULTI_GAUSS_BUMPS = ((-0.8, 0.5, 1.0), (0.0, 0.5, -1.0), (0.8, 0.5, 1.0),
+                     (-0.8, -0.5, -1.0), (0.0, -0.5, 1.0), (0.8, -0.5, -1.0))
+
+
+def make_multi_gauss(
+    n_samples: int = 100, *, noise: float = 0.0, width: float = 0.25, seed: RngLike = None, dtype: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Six Gaussian bumps, alternately up and down, on a 3 x 2 grid: a real-valued target.
+
+    x ~ U[-1, 1]^2
+    y = sum over bumps k of sign_k * exp(-|x - c_k|^2 / (2 width^2)),  clipped to [-1, 1], plus noise
+    (centers c_k and signs in ``MULTI_GAUSS_BUMPS``)
+
+    Returns
+    -------
+    x : ndarray of shape (n_samples, 2)
+    y : ndarray of shape (n_samples, 1), in ``x``'s dtype
+    """
+    n_samples = check_positive_int("n_samples", n_samples)
+    noise = check_nonnegative_float("noise", noise)
+    width = check_in_range("width", width, 0.0, 10.0, low_inclusive=False)
+    rng = as_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=(n_samples, 2))                    # (n, 2)
+    y = np.zeros(n_samples)                                             # (n,)
+    for c1, c2, sign in MULTI_GAUSS_BUMPS:
+        distance2 = (x[:, 0] - c1) ** 2 + (x[:, 1] - c2) ** 2          # (n,)
+        y += sign * np.exp(-distance2 / (2.0 * width * width))
+    return _finish_regression(x, np.clip(y, -1.0, 1.0), noise, rng, dtype)
+
+
+def _finish_regression(x: np.ndarray, y: np.ndarray, noise: float, rng: np.random.Generator,
+                       dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Add noise to the targets and return (x, y[:, None]) in ``dtype``."""
+    if noise > 0:
+        y = y + rng.normal(scale=noise, size=y.shape)
+    dtype = resolve_dtype(dtype)
+    return x.astype(dtype), y[:, None].astype(dtype)                    # (n, 2), (n, 1)

@@ -11,6 +11,7 @@ Files are looked for in ``$ZERONN_DATA/<dataset>/``, then the cache
 checksum verification) when missing.  See ``zeronn.datasets.locate``.
 """
 
+from zeronn.data.memmap import csv_to_memmap, mnist_memmap
 from zeronn.datasets.digits import load_digits
 from zeronn.datasets.errors import DatasetError, DatasetNotFoundError
 from zeronn.datasets.idx import read_idx, write_idx
@@ -31,6 +32,8 @@ from zeronn.datasets.sources import (
 from zeronn.datasets.transforms import as_images, normalize, to_float
 
 __all__ = [
+    "mnist_memmap",
+    "csv_to_memmap",
     "load_mnist",
     "load_fashion_mnist",
     "load_digits",

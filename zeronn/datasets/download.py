@@ -157,7 +157,7 @@ def download_file(
             temp.unlink(missing_ok=True)
             failures.append(f"{url}: downloaded {size:,} bytes, rejected: {error}")
             continue
-        fsync_folder(target.parent)
+        fsync_folder(str(target.parent))
         if log is not None:
             log(f"  {size / 1e6:.1f} MB, checksum ok -> {target}")
         return target

@@ -27,7 +27,7 @@ import struct
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -88,14 +88,14 @@ def verify_checksum(path: PathLike, algorithm: str, actual: str, checksums: Mapp
         )
 
 
-def _open(path: Path) -> IO[bytes]:
-    """Open ``path`` for reading, through gzip when its first bytes say it is compressed."""
+def _open(path: Path) -> Any:
+    """Open ``path`` for reading (a binary stream with ``readinto``), through gzip when its first bytes say so."""
     with open(path, "rb") as probe:
         compressed = probe.read(2) == _GZIP_MAGIC
     return gzip.open(path, "rb") if compressed else open(path, "rb")
 
 
-def _read_exact(stream: IO[bytes], buffer: Any) -> int:
+def _read_exact(stream: Any, buffer: Any) -> int:
     """Fill ``buffer`` from ``stream`` (several reads if needed); return the number of bytes read."""
     view = memoryview(buffer).cast("B")
     filled = 0
@@ -107,7 +107,7 @@ def _read_exact(stream: IO[bytes], buffer: Any) -> int:
     return filled
 
 
-def _parse_header(path: Path, stream: IO[bytes], hasher: Any) -> tuple[np.dtype, tuple[int, ...], int]:
+def _parse_header(path: Path, stream: Any, hasher: Any) -> tuple[np.dtype, tuple[int, ...], int]:
     """Read and check the header; return (dtype, shape, magic)."""
     start = bytearray(4)
     if _read_exact(stream, start) < 4:
@@ -201,7 +201,7 @@ def read_idx(
         raise DatasetError(f"{path}: damaged or truncated gzip stream ({error}); the file was not used") from error
     except OSError as error:
         raise DatasetError(f"{path}: cannot be read ({error})") from error
-    hasher.update(memoryview(data).cast("B"))
+    hasher.update(memoryview(data).cast("B"))  # type: ignore[arg-type]  # ndarray exports the buffer protocol
     if checksums:
         verify_checksum(path, algorithm, hasher.hexdigest(), checksums)
     return data.reshape(shape).astype(dtype.newbyteorder("="), copy=False)

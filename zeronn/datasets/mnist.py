@@ -108,8 +108,10 @@ def load_idx_dataset(
     return (train_images, train_labels), (test_images, test_labels)
 
 
-def _read(spec: DatasetSpec, file: DatasetFile, path: Path) -> np.ndarray:
+def _read(spec: DatasetSpec, file: DatasetFile, path: Optional[Path]) -> np.ndarray:
     """Read one file with every check; labels must name a class."""
+    if path is None:
+        raise DatasetError(f"{spec.name}: no file found for {file.name}")
     try:
         array = read_idx(path, expected_shape=file.shape, expected_dtype=np.uint8, checksums=file.checksums)
     except DatasetError as error:

@@ -12,11 +12,15 @@ metadata.  Loading never runs code from the file (no pickle anywhere).
 
 ``write_archive`` / ``read_archive`` store any nested dict of arrays and JSON
 values (checkpoints use them).  Every problem with a file raises
-``ModelFileError`` (a ``ValueError``) naming the file and the problem.
+``ModelFileError`` (a ``ValueError``) naming the file and the problem; files
+are checked before anything is allocated (``zeronn.io.limits``) and verified
+against SHA-256 checksums (``zeronn.io.checksum``).  Files written by older
+versions, without checksums, load with a ``ModelFileWarning``.
 """
 
-from zeronn.io.archive import FORMAT_VERSION, KINDS, read_archive, read_header, write_archive
-from zeronn.io.errors import ModelFileError
+from zeronn.io.archive import FORMAT_VERSION, KINDS, Archive, open_archive, read_archive, read_header, write_archive
+from zeronn.io.errors import ModelFileError, ModelFileWarning
+from zeronn.io.limits import DEFAULT_MAX_BYTES
 from zeronn.io.model_file import load, load_metadata, load_weights, save, save_weights
 
 __all__ = [
@@ -26,6 +30,10 @@ __all__ = [
     "save_weights",
     "load_weights",
     "ModelFileError",
+    "ModelFileWarning",
+    "DEFAULT_MAX_BYTES",
+    "Archive",
+    "open_archive",
     "write_archive",
     "read_archive",
     "read_header",

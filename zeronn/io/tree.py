@@ -34,8 +34,9 @@ from typing import Any
 import numpy as np
 
 from zeronn.io.errors import ModelFileError
+from zeronn.io.limits import parse_json
 
-__all__ = ["SUPPORTED_DTYPES", "encode_tree", "decode_tree"]
+__all__ = ["SUPPORTED_DTYPES", "encode_tree", "decode_tree", "decode_structure"]
 
 #: dtypes a tensor may have (what safetensors stores, minus complex): numbers and bools, never objects.
 SUPPORTED_DTYPES: tuple[np.dtype, ...] = tuple(
@@ -122,19 +123,30 @@ def _where(path: tuple[str, ...]) -> str:
 def decode_tree(text: str, tensors: dict[str, np.ndarray], *, source: str) -> dict[str, Any]:
     """Rebuild the tree from ``encode_tree``'s JSON text and tensors.
 
-    ``source`` names the file in error messages.  Every tensor must be used
-    exactly once and every referenced tensor must exist.
+    ``source`` names the file in error messages.  The JSON is parsed within
+    the limits of ``zeronn.io.limits``; see ``decode_structure`` for the rest.
 
     Raises
     ------
     ModelFileError
-        The JSON is invalid, a marker is unknown or malformed, a tensor is
-        missing or left over.
+        The JSON is invalid or beyond a limit, a marker is unknown or
+        malformed, a tensor is missing or left over.
     """
-    try:
-        structure = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as error:
-        raise ModelFileError(f"{source}: the tree stored in the metadata is not valid JSON ({error})") from None
+    return decode_structure(parse_json(text, "the tree stored in the metadata", source), tensors, source=source)
+
+
+def decode_structure(structure: Any, tensors: dict[str, np.ndarray], *, source: str) -> dict[str, Any]:
+    """Rebuild the tree from the parsed JSON of ``encode_tree`` and its tensors.
+
+    Every tensor must be used exactly once and every referenced tensor must
+    exist.  ``tensors`` may hold zero-memory placeholders (same shapes and
+    dtypes) to check a file's structure before its data is read.
+
+    Raises
+    ------
+    ModelFileError
+        A marker is unknown or malformed, a tensor is missing or left over.
+    """
     used: set[str] = set()
     try:
         tree = _decode(structure, tensors, used, source, ())
@@ -149,12 +161,10 @@ def decode_tree(text: str, tensors: dict[str, np.ndarray], *, source: str) -> di
     return tree
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed (non-finite floats are stored as {{\"$float\": ...}})")
-
-
 def _decode(node: Any, tensors: dict, used: set, source: str, path: tuple[str, ...]) -> Any:
     if isinstance(node, list):
+        if not any(isinstance(item, (list, dict)) for item in node):
+            return list(node)                                     # plain values (a history): nothing to decode
         return [_decode(item, tensors, used, source, path + (str(i),)) for i, item in enumerate(node)]
     if not isinstance(node, dict):
         return node

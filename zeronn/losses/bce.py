@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zeronn.losses._checks import matching_target
+from zeronn.losses._checks import matching_target, probability_targets
 from zeronn.losses.loss import Loss
 
 __all__ = ["BCELoss"]
@@ -21,7 +21,8 @@ class BCELoss(Loss):
     Per element:  l = -(y * log(p) + (1 - y) * log(1 - p)),   each log floored at -100
                   dl/dp = (p - y) / (p * (1 - p)),            the denominator floored at 1e-12
 
-    Feed it the output of a ``Sigmoid``.  For raw scores use
+    Predictions outside [0, 1] and targets outside [0, 1] are a ``ValueError``
+    (a target of 2 would give a negative "loss").  Feed it the output of a ``Sigmoid``.  For raw scores use
     ``BCEWithLogitsLoss``, which fuses the sigmoid and is more accurate.
 
     Parameters
@@ -31,6 +32,7 @@ class BCELoss(Loss):
 
     def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
         p, y = matching_target(self, prediction, target)
+        probability_targets(self, y)
         if p.size and (p.min() < 0 or p.max() > 1):
             raise ValueError(
                 f"{self!r} expects probabilities in [0, 1] (e.g. the output of Sigmoid), got values "

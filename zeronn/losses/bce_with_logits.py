@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from zeronn import functional as F
-from zeronn.losses._checks import matching_target
+from zeronn.losses._checks import matching_target, probability_targets
 from zeronn.losses.loss import Loss
 
 __all__ = ["BCEWithLogitsLoss"]
@@ -18,8 +18,9 @@ class BCEWithLogitsLoss(Loss):
                     = max(z, 0) - z * y + log(1 + exp(-|z|))      (stable form: exp never overflows)
                   dl/dz = sigmoid(z) - y
 
-    Use it instead of ``Sigmoid`` + ``BCELoss``: the same loss, without the
-    overflow and rounding of taking log of a sigmoid.
+    Targets outside [0, 1] are a ``ValueError``.  Use it instead of
+    ``Sigmoid`` + ``BCELoss``: the same loss, without the overflow and
+    rounding of taking log of a sigmoid.
 
     Parameters
     ----------
@@ -28,6 +29,7 @@ class BCEWithLogitsLoss(Loss):
 
     def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
         z, y = matching_target(self, prediction, target)
+        probability_targets(self, y)
         self._z, self._y = z, y
         return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
 

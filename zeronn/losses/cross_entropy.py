@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import numpy as np
 
-from zeronn._ones import ones
+from zeronn import kernels
 from zeronn._validation import check_in_range, format_shape
-from zeronn.losses._checks import class_targets, expect_scores, numeric_target
+from zeronn.losses._checks import class_targets, distribution_targets, expect_scores, numeric_target
 from zeronn.losses.loss import Loss
 
 __all__ = ["CrossEntropyLoss"]
-
-
-def _row_max(x: np.ndarray) -> np.ndarray:
-    """Largest entry of each row of a (N, C) array, as (N,).
-
-    NumPy reduces along a short contiguous row (C = 10 classes) one row at a
-    time; reducing the transposed copy along its first axis runs over all N
-    rows at once, with vector instructions: about 3x faster for (128, 10).
-    """
-    return np.ascontiguousarray(x.T).max(axis=0)                 # (N,)
-
-
-def _row_sum(x: np.ndarray) -> np.ndarray:
-    """Sum of each row of a (N, C) array, as (N,), by a matrix-vector product (3x faster than sum(axis=1))."""
-    return x @ ones(x.shape[1], x.dtype)                         # (N, C) @ (C,) -> (N,)
 
 
 class CrossEntropyLoss(Loss):
@@ -35,7 +20,8 @@ class CrossEntropyLoss(Loss):
     Logits x (N, C) are raw scores; the softmax is built in, so the model's
     last layer should be a ``Linear`` without activation.  Targets are either
     class indices t (N,) (integers in [0, C)) or probabilities y (N, C) (e.g.
-    one-hot rows).  With log p = log_softmax(x) = x - logsumexp(x) per row:
+    one-hot rows: every entry >= 0, every row summing to 1; anything else is
+    a ``ValueError``, as is an index outside [0, C)).  With log p = log_softmax(x) = x - logsumexp(x) per row:
 
       class indices:  l_n = -log p[n, t_n] = logsumexp(x_n) - x[n, t_n]
       probabilities:  l_n = -sum_c y[n, c] * log p[n, c]
@@ -58,18 +44,24 @@ class CrossEntropyLoss(Loss):
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
         self.label_smoothing = check_in_range("label_smoothing", label_smoothing, 0.0, 1.0)
-        self._exp: Optional[np.ndarray] = None
+        self._probs: Optional[np.ndarray] = None                 # (N, C) softmax of the last forward
+        self._index: Optional[np.ndarray] = None                 # (N,) class targets, or None
+        self._soft: Optional[np.ndarray] = None                  # (N, C) probability targets, or None
 
     def forward(self, prediction: np.ndarray, target: np.ndarray) -> np.ndarray:
         x = expect_scores(self, prediction, "logits")            # (N, C)
         n, c = x.shape
         soft = self._check_target(target, n, c)
         eps = self.label_smoothing
-        shifted = x - _row_max(x)[:, None]                       # (N, C), every entry <= 0
+        if not soft and not eps:                                 # class indices: one kernel, l_n and p
+            nll, self._probs = kernels.softmax_cross_entropy(x, target)  # (N,), (N, C)
+            self._index, self._soft = target, None
+            return nll
+        shifted = x - x.max(axis=1, keepdims=True)               # (N, C), every entry <= 0
         e = np.exp(shifted)                                      # (N, C)
-        total = _row_sum(e)                                      # (N,)  sum_c exp, in [1, C]
+        total = e.sum(axis=1)                                    # (N,)  sum_c exp, in [1, C]
         log_total = np.log(total)                                # (N,)  logsumexp(x) - max(x)
-        self._exp, self._total = e, total                        # softmax = e / total, reused by backward
+        self._probs = e / total[:, None]                         # (N, C) softmax, reused by backward
         if soft:
             y = target.astype(x.dtype, copy=False)               # (N, C) probabilities
             if eps:
@@ -88,6 +80,7 @@ class CrossEntropyLoss(Loss):
         """Return True for probability targets (N, C), False for valid class indices (N,); else raise."""
         numeric_target(self, target)
         if target.shape == (n, c):
+            distribution_targets(self, target)
             return True
         if target.ndim == 2:
             raise ValueError(
@@ -98,7 +91,10 @@ class CrossEntropyLoss(Loss):
         return False
 
     def backward_elements(self) -> np.ndarray:
-        p = self._exp / self._total[:, None]                     # (N, C) softmax, from forward
+        if self._soft is None and not self.label_smoothing:      # p - onehot(t)
+            return kernels.softmax_cross_entropy_backward(cast(np.ndarray, self._probs),
+                                                          cast(np.ndarray, self._index), 1.0)
+        p = cast(np.ndarray, self._probs).copy()                 # (N, C) softmax, from forward
         if self._soft is not None:
             y = self._soft
             return p * y.sum(axis=1, keepdims=True) - y

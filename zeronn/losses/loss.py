@@ -6,7 +6,8 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from zeronn._validation import check_choice
+from zeronn._validation import check_choice, format_shape, real_array
+from zeronn.losses._checks import prediction_array, target_array
 
 __all__ = ["Loss", "REDUCTIONS"]
 
@@ -31,6 +32,13 @@ class Loss:
         sum:   L = sum(l)         dL/dp = dl/dp
         none:  L = l              dL/dp = grad_out * dl/dp
 
+    What every loss accepts (see ``zeronn.losses._checks``): predictions
+    and targets of real numbers (bool, int or float; complex, text, object
+    and ragged input is a ``TypeError`` naming the loss); targets without
+    NaN or inf.  An empty batch is a ``ValueError`` with reduction "mean"
+    (the mean of no losses is undefined; PyTorch would return NaN); "sum"
+    gives 0.0 and "none" an empty array.
+
     Parameters
     ----------
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -41,8 +49,11 @@ class Loss:
         self._elements: Optional[np.ndarray] = None
 
     def __call__(self, prediction: Any, target: Any) -> Union[float, np.ndarray]:
-        prediction = np.asarray(prediction)
-        target = np.asarray(target)
+        prediction = prediction_array(self, prediction)
+        target = target_array(self, target)
+        if prediction.size == 0 and self.reduction == "mean":
+            raise ValueError(f"{self!r} got an empty batch (prediction of shape {format_shape(prediction.shape)}): "
+                             "the mean of no losses is undefined; use reduction='sum' or give at least one sample")
         elements = self.forward(prediction, target)
         self._elements = elements
         if self.reduction == "none":
@@ -62,16 +73,23 @@ class Loss:
         """Return dL/d(prediction) for the last call, scaled by ``grad_out``.
 
         ``grad_out`` is dL_total/dL: a scalar for "mean"/"sum", an array of the
-        loss's shape for "none".
+        loss's shape (or a scalar) for "none".  Anything else is a
+        ``ValueError`` naming the loss and both shapes.
         """
         if self._elements is None:
             raise RuntimeError(f"{self!r}: backward() called before the loss was computed")
+        scale = real_array(f"{self!r}.backward()", grad_out, "grad_out")
+        if self.reduction != "none" and scale.ndim != 0:
+            raise ValueError(f"{self!r}.backward() expects a scalar grad_out for reduction={self.reduction!r} "
+                             f"(the loss is one number), got shape {format_shape(scale.shape)}")
+        if self.reduction == "none" and scale.ndim != 0 and scale.shape != self._elements.shape:
+            raise ValueError(f"{self!r}.backward() expects grad_out of the loss's shape "
+                             f"{format_shape(self._elements.shape)} (or a scalar), got {format_shape(scale.shape)}")
         grad = self.backward_elements()
         n = self._elements.size
         if self.reduction == "none":
-            scale = np.asarray(grad_out, dtype=grad.dtype)
-            return grad * self._expand(scale, grad.shape)
-        factor = float(grad_out) / n if self.reduction == "mean" else float(grad_out)
+            return grad * self._expand(scale.astype(grad.dtype, copy=False), grad.shape)
+        factor = float(scale) / n if self.reduction == "mean" else float(scale)
         return grad * grad.dtype.type(factor)
 
     def _expand(self, per_element: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

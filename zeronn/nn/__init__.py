@@ -14,7 +14,7 @@ from zeronn.nn.dropout2d import Dropout2d
 from zeronn.nn.dropout import Dropout
 from zeronn.nn.flatten import Flatten
 from zeronn.nn.identity import Identity
-from zeronn.nn.layer import LAYER_REGISTRY, Layer, layer_from_spec, layer_to_spec
+from zeronn.nn.layer import LAYER_REGISTRY, Layer, layer_from_spec, layer_to_spec, register_layer
 from zeronn.nn.linear import Linear
 from zeronn.nn.parameter import Parameter
 from zeronn.nn.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
@@ -34,6 +34,7 @@ __all__ = [
     "Layer",
     "Parameter",
     "LAYER_REGISTRY",
+    "register_layer",
     "layer_from_spec",
     "layer_to_spec",
     "Linear",

@@ -12,13 +12,14 @@ a layer from its name, which is how the CLI and configs choose activations.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
 from zeronn import functional as F
+from zeronn import kernels
 from zeronn._validation import check_choice, check_positive_float
-from zeronn.grad_mode import is_grad_enabled
+from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.identity import Identity
 from zeronn.nn.layer import Layer
 
@@ -72,6 +73,7 @@ class Sigmoid(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
         return grad_out * (y * (1 - y))
 
 
@@ -89,6 +91,7 @@ class Tanh(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
         return grad_out * (1 - y * y)
 
 
@@ -101,43 +104,19 @@ class ReLU(Layer):
                                         at x = 0 we use 0, as PyTorch does)
 
     Only the output is kept (y > 0 exactly where x > 0), so backward needs
-    no memory of its own.  While training, the 0 of ``max(x, 0)`` is an array
-    of zeros with x's shape and memory layout, kept from batch to batch:
-    NumPy's vectorised maximum runs only when both operands are arrays laid
-    out alike, about 3x faster than against the scalar 0 (float32 batches of
-    (128, 256) and (100, 30, 24, 24)); the price is one array of zeros the
-    size of the input per ReLU layer.  Other variants timed: a boolean mask
-    made in forward was no faster over forward + backward (and x * mask
-    leaves -0.0 in the output); ``np.where(y > 0, g, 0)`` was 3-4x slower and
-    ``g * sign(y)`` slower too.
+    no memory of its own.  Both directions are kernels
+    (``kernels.relu_forward`` / ``relu_backward``), compiled by the fast backend.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._zeros: Optional[np.ndarray] = None
-
     def forward(self, x: np.ndarray) -> np.ndarray:
-        y = np.maximum(x, self._zeros_like(x))                  # same shape as x
+        y = kernels.relu_forward(x)                             # same shape and layout as x
         self.save_for_backward(y=y)
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
-        return grad_out * (y > 0)
-
-    def _zeros_like(self, x: np.ndarray) -> Any:
-        """Zeros laid out like ``x``, kept while training; the scalar 0 where that cannot help."""
-        zeros = self._zeros
-        if zeros is not None and zeros.shape == x.shape and zeros.strides == x.strides and zeros.dtype == x.dtype:
-            return zeros
-        self._zeros = None
-        if not is_grad_enabled() or x.dtype.kind != "f":
-            return 0                                            # inference keeps no extra memory
-        zeros = np.zeros_like(x)                                # x's memory layout, where x is not a strided view
-        if zeros.strides != x.strides:
-            return 0                                            # mixed layouts would be slower than the scalar
-        self._zeros = zeros
-        return zeros
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
+        return kernels.relu_backward(y, grad_out)               # g * (y > 0)
 
 
 class LeakyReLU(Layer):
@@ -163,7 +142,9 @@ class LeakyReLU(Layer):
         return x * slope
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        return grad_out * self.saved("slope")
+        slope = self.saved("slope")
+        grad_out = expect_grad_shape(self, grad_out, slope.shape)
+        return grad_out * slope
 
     def get_config(self) -> dict[str, Any]:
         return {"negative_slope": self.negative_slope}
@@ -198,6 +179,7 @@ class ELU(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
         return np.where(y > 0, grad_out, grad_out * (y + self.alpha))
 
     def get_config(self) -> dict[str, Any]:
@@ -226,6 +208,7 @@ class SELU(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
         return np.where(y > 0, grad_out * F.SELU_SCALE, grad_out * (y + F.SELU_SCALE * F.SELU_ALPHA))
 
 
@@ -263,6 +246,7 @@ class GELU(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         x = self.saved("x")
+        grad_out = expect_grad_shape(self, grad_out, x.shape)
         if self.approximate == "tanh":
             t = self.saved("t")
             du_dx = _SQRT_2_OVER_PI * (1 + 3 * F._GELU_TANH_CUBIC * x * x)
@@ -293,6 +277,7 @@ class SiLU(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         x, s = self.saved("x"), self.saved("s")
+        grad_out = expect_grad_shape(self, grad_out, x.shape)
         return grad_out * (s * (1 + x * (1 - s)))
 
 
@@ -328,6 +313,7 @@ class Softplus(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         z = self.beta * self.saved("x")                                # beta * x
+        grad_out = expect_grad_shape(self, grad_out, z.shape)
         return np.where(z > self.threshold, grad_out, grad_out * F.sigmoid(z))
 
     def get_config(self) -> dict[str, Any]:
@@ -380,6 +366,7 @@ class Softmax(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
         dot = np.sum(grad_out * y, axis=self.dim, keepdims=True)       # sum_j g_j y_j
         return y * (grad_out - dot)
 
@@ -416,6 +403,7 @@ class LogSoftmax(Layer):
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         y = self.saved("y")
+        grad_out = expect_grad_shape(self, grad_out, y.shape)
         total = np.sum(grad_out, axis=self.dim, keepdims=True)          # sum_j g_j
         return grad_out - np.exp(y) * total
 

@@ -6,10 +6,11 @@ from typing import Any, Union
 
 import numpy as np
 
+from zeronn import kernels
 from zeronn._validation import check_positive_int, expect_shape, format_shape, pair
+from zeronn.kernels import output_size
 from zeronn.nn import init
-from zeronn.nn._im2col import col2im, im2col, matmul_transposed, output_size
-from zeronn.nn._workspace import Workspace
+from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.layer import Layer
 from zeronn.nn.parameter import Parameter
 from zeronn.random import RngLike, as_rng
@@ -35,50 +36,28 @@ class Conv2d(Layer):
 
     (with ``padding="same"`` the two sides may differ; then 2p is their sum).
 
-    Forward (cross-correlation, as in every deep-learning library; xp is x zero-padded):
+    Forward:   y[n, o, r, q] = b[o] + sum over c, i, j of  W[o, c, i, j] * xp[n, c, r*s + i*d, q*s + j*d]
+               (cross-correlation, as in every deep-learning library; xp is x zero-padded), computed
+               as one matrix product after im2col has copied every window into a column:
+               X_col[(c, i, j), (r, q, n)] = xp[n, c, r*s + i*d, q*s + j*d]     X_col (C*kh*kw, H_out*W_out*N)
+               Y = W2 @ X_col + b[:, None],  W2 = W.reshape(O, C*kh*kw)         Y     (O, H_out*W_out*N)
+    Backward:  given G = dL/dy arranged like Y, (O, H_out*W_out*N):
+               dW = G @ X_col.T            (O, C*kh*kw), reshaped to (O, C, kh, kw)
+               db = G.sum(axis=1)          (O,)
+               dX_col = W2.T @ G           (C*kh*kw, H_out*W_out*N)
+               dx = col2im(dX_col)         each entry added back to the pixel it was copied from,
+                                           padding cut off
 
-        y[n, o, r, q] = b[o] + sum over c, i, j of  W[o, c, i, j] * xp[n, c, r*s + i*d, q*s + j*d]
-
-      computed as one matrix product.  im2col copies every window into a column:
-
-        X_col[(c, i, j), (r, q, n)] = xp[n, c, r*s + i*d, q*s + j*d]     X_col (C*kh*kw, H_out*W_out*N)
-        Y = W2 @ X_col + b[:, None],  W2 = W.reshape(O, C*kh*kw)         Y     (O, H_out*W_out*N)
-
-    Backward, given G = dL/dy arranged the same way as Y, (O, H_out*W_out*N):
-
-        dW = G @ X_col.T            (O, C*kh*kw) -> reshaped to (O, C, kh, kw)
-        db = G.sum(axis=1)          (O,)
-        dX_col = W2.T @ G           (C*kh*kw, H_out*W_out*N)
-        dx = col2im(dX_col)         each entry added back to the pixel it was copied from, padding cut off
-
-    Speed notes.  Inside the layer images are held channels first and batch
-    last, (C, H, W, N): each kernel offset (i, j) then fills one slab of X_col
-    made of long runs of neighbouring numbers (kh*kw slab copies build it), and
-    Y comes out as (O, H_out, W_out, N), which is returned as a transposed
-    *view* of shape (N, O, H_out, W_out), with no copy.  The output is
-    therefore not C-contiguous; NumPy treats it like any array
-    (``np.ascontiguousarray`` gives a C-ordered copy).  Element-wise layers keep
-    that memory layout, pooling runs faster on it (its strided slices keep
-    runs of N numbers), and the next convolution reads it back for free.
-
-    The bias rides along as the weight of a constant input: X_col gets a last
-    row of ones and W2 a last column b, so one product gives W2 @ X_col + b and
-    backward's one product G @ X_col.T gives dW and db side by side.  The X_col
-    buffer is reused from batch to batch (one per layer; nothing is kept under
-    ``no_grad``; backward reuses it for dX_col, so each forward allows one
-    backward), and so are the output and input-gradient arrays once nothing
-    refers to them any more (an array you keep is never overwritten).  dW's
-    product has a long inner dimension H_out*W_out*N and is summed over pieces
-    of about a million multiply-adds, which BLAS runs several times faster
-    than one long product.
-
-    Inputs are computed in the layer's dtype: integer images or float64 data
-    fed to a float32 layer are converted by the copy into X_col, at no cost,
-    so a float32 model stays float32.
-
-    When ``needs_input_grad`` is False (the first layer of a model, whose input
-    is the data; ``Sequential`` sets it), backward skips dX_col and col2im,
-    about a third of the work, and returns None.
+    Speed: im2col, col2im and the long product G @ X_col.T are kernels
+    (``zeronn.kernels``).  They hold images channels first and batch last,
+    (C, H, W, N), so every kernel offset copies long runs of numbers; Y
+    reshaped to (O, H_out, W_out, N) is returned as a transposed *view* of
+    shape (N, O, H_out, W_out), with no copy (``np.ascontiguousarray`` gives
+    a C-ordered copy).  Element-wise layers and pooling keep that layout, and
+    the next convolution reads it back for free.  Inputs are converted to the
+    layer's dtype by the copy into X_col, so a float32 model stays float32.
+    As the first layer of a ``Sequential`` it skips dX_col and col2im
+    (``backward_parameters``): the images need no gradient.
 
     Parameters
     ----------
@@ -144,7 +123,6 @@ class Conv2d(Layer):
         shape = (self.out_channels, self.in_channels, kh, kw)
         self.weight = Parameter(init.initialize(weight_init, shape, **fans))
         self.bias = Parameter(init.initialize(bias_init, (self.out_channels,), **fans)) if bias else None
-        self._workspace = Workspace()
 
     # ------------------------------------------------------------------ arguments
     def _check_padding(self, padding: Any) -> Union[str, tuple[int, int]]:
@@ -167,7 +145,8 @@ class Conv2d(Layer):
             for k, d in zip(self.kernel_size, self.dilation):
                 total = d * (k - 1)                             # keeps the size at stride 1
                 sides += [total // 2, total - total // 2]       # the odd one out goes after, as in PyTorch
-            return tuple(sides)  # type: ignore[return-value]
+            return sides[0], sides[1], sides[2], sides[3]
+        assert not isinstance(self.padding, str)                # for mypy: a name was handled above
         ph, pw = self.padding
         return ph, ph, pw, pw
 
@@ -197,80 +176,42 @@ class Conv2d(Layer):
     # ------------------------------------------------------------------ computing
     def forward(self, x: np.ndarray) -> np.ndarray:
         ho, wo = self._check_input(x)
-        n = x.shape[0]
-        c, o = self.in_channels, self.out_channels
-        kh, kw = self.kernel_size
-        k = c * kh * kw
-        dtype = self.weight.data.dtype                                        # the copies below convert x to it
-        xp = self._batch_last_padded(x, dtype)                                # (C, Hp, Wp, N)
-        rows = k + (self.bias is not None)                                    # + a row of ones for the bias
-        x_col = self._workspace.get("x_col", (rows, ho * wo * n), dtype, fill=1)  # (K [+ 1], Ho*Wo*N)
-        im2col(xp, x_col[:k].reshape(c, kh, kw, ho, wo, n), self.kernel_size, self.stride, self.dilation)
-        y = self._workspace.recycled("y", (o, ho * wo * n), dtype)            # last batch's, if nobody holds it
-        np.matmul(self._weight_matrix(), x_col, out=y)                        # (O, Ho*Wo*N) = W2 @ X_col + b
-        self.save_for_backward(x_col=x_col, input_shape=x.shape, used=False)
+        n, o = x.shape[0], self.out_channels
+        x_col = kernels.im2col(x, self.kernel_size, self.stride, self.pads, self.dilation,
+                               dtype=self.weight.dtype)                       # (C*kh*kw, Ho*Wo*N)
+        y = self._weight_matrix() @ x_col                                     # (O, Ho*Wo*N)  Y = W2 @ X_col
+        if self.bias is not None:
+            y += self.bias.data[:, None]                                      #               + b
+        self.save_for_backward(x_col=x_col, input_shape=x.shape)
         return y.reshape(o, ho, wo, n).transpose(3, 0, 1, 2)                  # (N, O, Ho, Wo) view
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        if self._saved.get("used"):
-            raise RuntimeError(
-                f"{self!r}: backward() called twice after one forward(); backward reuses the saved im2col "
-                "buffer for the input gradient, so run forward() again first (PyTorch refuses this too)"
-            )
-        x_col = self.saved("x_col")                                           # (K [+ 1], Ho*Wo*N)
-        n, c, h, w = self.saved("input_shape")
+        g = self._gradient_matrix(grad_out)                                   # (O, Ho*Wo*N)
+        self._parameter_gradients(g)
+        dx_col = self._weight_matrix().T @ g                                  # (C*kh*kw, Ho*Wo*N) dX_col = W2.T @ G
+        return kernels.col2im(dx_col, self.saved("input_shape"), self.kernel_size, self.stride, self.pads,
+                              self.dilation)                                  # (N, C, H, W)
+
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        self._parameter_gradients(self._gradient_matrix(grad_out))
+
+    def _gradient_matrix(self, grad_out: np.ndarray) -> np.ndarray:
+        """G: grad_out (N, O, Ho, Wo) arranged like Y, (O, Ho*Wo*N) (free when it is batch-last)."""
+        n, _, h, w = self.saved("input_shape")
         o = self.out_channels
-        ho, wo = self.output_shape(h, w)
-        if grad_out.shape != (n, o, ho, wo):
-            raise ValueError(
-                f"{self!r}: backward() expects a gradient of shape {format_shape((n, o, ho, wo))} "
-                f"(the output's), got {format_shape(grad_out.shape)}"
-            )
-        g = grad_out.transpose(1, 2, 3, 0).reshape(o, ho * wo * n)            # (O, Ho*Wo*N), free in our layout
-        k = c * self.kernel_size[0] * self.kernel_size[1]
-        grads = matmul_transposed(g, x_col)                                   # (O, K [+ 1]) = [dW2 | db]
-        self.weight.accumulate_grad(grads[:, :k].reshape(self.weight.shape))  # (O, C, kh, kw)
+        grad_out = expect_grad_shape(self, grad_out, (n, o, *self.output_shape(h, w)))
+        return grad_out.transpose(1, 2, 3, 0).reshape(o, -1)                  # (O, Ho*Wo*N)
+
+    def _parameter_gradients(self, g: np.ndarray) -> None:
+        x_col = self.saved("x_col")                                           # (C*kh*kw, Ho*Wo*N)
+        dw = kernels.matmul_transposed(g, x_col)                              # (O, C*kh*kw)  dW = G @ X_col.T
+        self.weight.accumulate_grad(dw.reshape(self.weight.shape))            # (O, C, kh, kw)
         if self.bias is not None:
-            self.bias.accumulate_grad(np.ascontiguousarray(grads[:, k]))      # (O,) = G.sum(axis=1)
-        self.save_for_backward(used=True)
-        if not self.needs_input_grad:
-            return None
-        w2 = self.weight.data.reshape(o, k)                                   # (O, K)
-        dtype = np.result_type(w2.dtype, g.dtype)
-        if dtype == x_col.dtype:
-            dcols = x_col[:k]                                                 # X_col is used up: reuse its memory
-        else:
-            dcols = np.empty((k, ho * wo * n), dtype=dtype)
-        np.matmul(w2.T, g, out=dcols)                                         # (K, Ho*Wo*N) dX_col = W2.T @ G
-        top, bottom, left, right = self.pads
-        dxp = self._workspace.recycled("dx", (c, h + top + bottom, w + left + right, n), dtype)  # (C, Hp, Wp, N)
-        dxp.fill(0)
-        col2im(dcols.reshape(c, *self.kernel_size, ho, wo, n), dxp, self.kernel_size, self.stride, self.dilation)
-        dx = dxp[:, top:top + h, left:left + w]                               # (C, H, W, N), padding cut off
-        return dx.transpose(3, 0, 1, 2)                                       # (N, C, H, W) view
+            self.bias.accumulate_grad(g.sum(axis=1))                          # (O,)          db = G.sum(axis=1)
 
     def _weight_matrix(self) -> np.ndarray:
-        """W2 = W.reshape(O, C*kh*kw), with b appended as a last column when there is a bias."""
-        w2 = self.weight.data.reshape(self.out_channels, -1)                  # (O, K)
-        if self.bias is None:
-            return w2
-        return np.concatenate([w2, self.bias.data[:, None]], axis=1)         # (O, K + 1)
-
-    def _batch_last_padded(self, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-        """x (N, C, H, W) as a C-ordered (C, Hp, Wp, N) array with zero borders.
-
-        Free (a view) when x is already laid out that way, as the output of a
-        previous Conv2d (through ReLU and pooling) is; otherwise one copy into
-        a reused buffer.
-        """
-        x_last = x.transpose(1, 2, 3, 0)                                      # (C, H, W, N) view
-        top, bottom, left, right = self.pads
-        if top == bottom == left == right == 0 and x_last.flags.c_contiguous and x.dtype == dtype:
-            return x_last
-        c, h, w, n = x_last.shape
-        xp = self._workspace.get("padded", (c, h + top + bottom, w + left + right, n), dtype, fill=0)
-        xp[:, top:top + h, left:left + w] = x_last                           # borders stay zero
-        return xp
+        """W2 = W.reshape(O, C*kh*kw)."""
+        return self.weight.data.reshape(self.out_channels, -1)                # (O, C*kh*kw)
 
     # ------------------------------------------------------------------ description
     def get_config(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from zeronn._validation import check_probability
+from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.layer import Layer
 from zeronn.random import RngLike, as_rng
 
@@ -16,9 +17,9 @@ __all__ = ["Dropout"]
 class Dropout(Layer):
     """Zero each input with probability ``p`` during training; identity in eval mode.
 
-    Forward (training):  m ~ Bernoulli(1 - p) per element;  y = x * m / (1 - p)
-    Forward (eval):      y = x
-    Backward:            dx = g * m / (1 - p)     (dx = g in eval mode)
+    Forward:   training: m ~ Bernoulli(1 - p) per element;  y = x * m / (1 - p)
+               eval:     y = x
+    Backward:  dx = g * m / (1 - p)     (dx = g in eval mode)
 
     Dividing by (1 - p) during training ("inverted" dropout) keeps the expected
     activation unchanged, so nothing has to be rescaled at test time.
@@ -43,16 +44,17 @@ class Dropout(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         shape = self.mask_shape(x)
         if not self.training or self.p == 0.0:
-            self.save_for_backward(scaled_mask=None)
+            self.save_for_backward(scaled_mask=None, input_shape=x.shape)
             return x
         keep = self.rng.random(shape) >= self.p                                 # m, broadcast against x
         dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
         scaled_mask = keep.astype(dtype) / dtype.type(1.0 - self.p)             # m / (1 - p)
-        self.save_for_backward(scaled_mask=scaled_mask)
+        self.save_for_backward(scaled_mask=scaled_mask, input_shape=x.shape)
         return x * scaled_mask
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         scaled_mask = self.saved("scaled_mask")
+        grad_out = expect_grad_shape(self, grad_out, self.saved("input_shape"))
         return grad_out if scaled_mask is None else grad_out * scaled_mask
 
     def get_config(self) -> dict[str, Any]:

@@ -13,10 +13,10 @@ __all__ = ["Dropout2d"]
 class Dropout2d(Dropout):
     """Zero whole channels of (N, C, H, W) feature maps with probability ``p`` during training.
 
-    Forward (training):  m ~ Bernoulli(1 - p), one draw per (sample, channel), shape (N, C, 1, 1);
+    Forward:   training: m ~ Bernoulli(1 - p), one draw per (sample, channel), shape (N, C, 1, 1);
                          y = x * m / (1 - p)            (m broadcast over H and W)
-    Forward (eval):      y = x
-    Backward:            dx = g * m / (1 - p)           (dx = g in eval mode)
+               eval:     y = x
+    Backward:  dx = g * m / (1 - p)     (dx = g in eval mode)
 
     Neighbouring pixels of a feature map are strongly correlated, so dropping
     single pixels (``Dropout``) barely regularises a convolutional layer; dropping

@@ -11,24 +11,40 @@ attributes are its parameters.  Both are discovered in the order they were
 assigned, which gives the stable dotted names of ``named_parameters()``
 (``"0.weight"``, ``"block.conv.bias"``).
 
-Every subclass is registered by its class name, so a model file can name its
-layers in JSON and be rebuilt without running any code from the file.
+The registry of layer names (``LAYER_REGISTRY``) is how a model file names its
+layers in JSON and gets them rebuilt without running any code from the file:
+
+- ZeroNN's own public layers (classes defined in ``zeronn.*`` whose name does
+  not start with ``_``) register themselves by class name when defined;
+- a user's layer registers explicitly with ``@register_layer`` (optionally
+  under a namespace: ``@register_layer(namespace="myproject")`` gives
+  ``"myproject.Scale"``); a user class is never registered by just being
+  defined, so ``class Linear(Layer)`` in a script cannot replace ZeroNN's
+  ``Linear`` for ``zeronn.load``;
+- a built-in name can never be taken, and private classes (a name starting
+  with ``_``) are never registered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Optional
+import types
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Optional, TypeVar, Union, overload
 
 import numpy as np
 
+from zeronn._validation import layer_input
 from zeronn.dtype import resolve_dtype
 from zeronn.grad_mode import is_grad_enabled
 from zeronn.nn.parameter import Parameter
+from zeronn.nn.summary import summarize
 
-__all__ = ["Layer", "LAYER_REGISTRY", "layer_from_spec", "layer_to_spec"]
+__all__ = ["Layer", "LAYER_REGISTRY", "register_layer", "registered_name", "layer_from_spec", "layer_to_spec"]
 
-LAYER_REGISTRY: dict[str, type["Layer"]] = {}
+_REGISTRY: dict[str, type["Layer"]] = {}
+#: Read-only view of the registered layer classes: name -> class.  Change it with ``register_layer``.
+LAYER_REGISTRY: Mapping[str, type["Layer"]] = types.MappingProxyType(_REGISTRY)
+_NAMES: dict[type["Layer"], str] = {}           # class -> the name it is registered under
 
 
 class Layer:
@@ -39,20 +55,27 @@ class Layer:
     ``buffer_names``, and return their constructor arguments from
     ``get_config`` so that ``type(layer).from_config(layer.get_config())``
     builds an identical, freshly initialised layer.
+
+    Input rule (``layer(x)``, for every layer): real numbers (bool, int and
+    float arrays, nested lists, object arrays holding only numbers) are
+    converted to the layer's dtype, the dtype of its parameters.  A layer
+    without parameters (ReLU, MaxPool2d, Flatten...) keeps a float32 or
+    float64 array as it is and converts everything else (bool, int and
+    float16 arrays, lists) to the default float dtype
+    (``zeronn.get_default_dtype()``).  Anything else (complex
+    numbers, strings, bytes, ``None``, ragged lists) is a ``TypeError``
+    naming the layer, e.g. ``Linear(3 -> 4) expects real numbers (bool, int
+    or float) as input, got complex128``.  ``forward`` itself receives the
+    converted array.
     """
 
     #: Names of attributes holding arrays that belong to the state but are not trained.
     buffer_names: tuple[str, ...] = ()
 
-    #: When False, ``backward`` may skip computing dL/d(input) and return None.
-    #: Only the first layer of a model can use this (its input is the data, which
-    #: needs no gradient); ``fit`` sets it on the model, which passes it to its
-    #: first layer.  Layers without a cheaper path simply ignore it.
-    needs_input_grad: bool = True
-
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        LAYER_REGISTRY[cls.__name__] = cls
+        if _is_builtin(cls) and not cls.__name__.startswith("_"):
+            _register(cls, cls.__name__)
 
     def __init__(self) -> None:
         self.training = True
@@ -67,10 +90,16 @@ class Layer:
         """Given dL/d(output), fill the parameters' ``grad`` and return dL/d(input)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement backward()")
 
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        """Fill the parameters' ``grad`` only: what ``Sequential.backward`` asks of a model's first
+        layer with parameters, whose input (the data) needs no gradient.  Layers with a cheaper
+        path than ``backward`` (Linear, Conv2d: no input-gradient product) override it."""
+        self.backward(grad_out)
+
     def __call__(self, x: Any) -> np.ndarray:
-        if not isinstance(x, np.ndarray):
-            x = np.asarray(x)
-        return self.forward(x)
+        """Run ``forward`` on ``x`` converted by the input rule (see the class docstring)."""
+        dtype = next((parameter.dtype for _, parameter in self.named_parameters()), None)
+        return self.forward(layer_input(self, x, dtype))
 
     def save_for_backward(self, **arrays: Any) -> None:
         """Keep arrays for ``backward``; keeps nothing under ``zeronn.no_grad()``."""
@@ -264,30 +293,153 @@ class Layer:
 
         ``input_shape`` is the shape of one sample, without the batch axis.
         """
-        from zeronn.nn.summary import summarize
-
         text = summarize(self, input_shape)
         if print_fn is not None:
             print_fn(text)
         return text
 
 
+# ---------------------------------------------------------------------------------------- the registry
+_LayerClass = TypeVar("_LayerClass", bound=type[Layer])
+
+
+def _is_builtin(cls: type) -> bool:
+    return cls.__module__ == "zeronn" or cls.__module__.startswith("zeronn.")
+
+
+def _same_definition(a: type, b: type) -> bool:
+    """The same class defined again (a re-imported module, a notebook cell run twice)."""
+    return a.__module__ == b.__module__ and a.__qualname__ == b.__qualname__
+
+
+def _register(cls: type[Layer], name: str) -> None:
+    existing = _REGISTRY.get(name)
+    if existing is not None and existing is not cls and not _same_definition(existing, cls):
+        if _is_builtin(existing):
+            raise ValueError(
+                f"cannot register {cls.__module__}.{cls.__qualname__} as {name!r}: that is the name of ZeroNN's "
+                f"built-in {existing.__module__}.{existing.__qualname__}, which cannot be replaced; "
+                f"register it under a namespace, e.g. @register_layer(namespace=\"myproject\")"
+            )
+        raise ValueError(
+            f"cannot register {cls.__module__}.{cls.__qualname__} as {name!r}: the name is taken by "
+            f"{existing.__module__}.{existing.__qualname__}; choose another name or a namespace"
+        )
+    old_name = _NAMES.get(cls)
+    if old_name is not None and old_name != name:
+        raise ValueError(f"cannot register {cls.__module__}.{cls.__qualname__} as {name!r}: "
+                         f"it is already registered as {old_name!r}")
+    if existing is not None:
+        _NAMES.pop(existing, None)
+    _REGISTRY[name] = cls
+    _NAMES[cls] = name
+
+
+def _check_layer_name(name: Any, what: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"register_layer: {what} must be a non-empty str, got {name!r}")
+    parts = name.split(".")
+    if not all(part.isidentifier() for part in parts):
+        raise ValueError(f"register_layer: {what} {name!r} must be Python identifiers joined by dots")
+    if any(part.startswith("_") for part in parts):
+        raise ValueError(f"register_layer: {what} {name!r} is private (starts with '_'); "
+                         "private classes are never loadable from files")
+    return name
+
+
+@overload
+def register_layer(cls: _LayerClass) -> _LayerClass: ...
+@overload
+def register_layer(*, name: Optional[str] = None,
+                   namespace: Optional[str] = None) -> Callable[[_LayerClass], _LayerClass]: ...
+def register_layer(
+    cls: Optional[_LayerClass] = None, *, name: Optional[str] = None, namespace: Optional[str] = None
+) -> Union[_LayerClass, Callable[[_LayerClass], _LayerClass]]:
+    """Make a user-defined layer class loadable from model files (a class decorator).
+
+    Parameters
+    ----------
+    cls : subclass of Layer
+        The class (when used as ``@register_layer`` without parentheses).
+    name : str, optional
+        The name written in model files; the class name by default.
+    namespace : str, optional
+        A prefix: ``namespace="myproject"`` registers ``Scale`` as
+        ``"myproject.Scale"``, which no other library's ``Scale`` can clash with.
+
+    Returns
+    -------
+    The class itself, unchanged.
+
+    Raises
+    ------
+    TypeError
+        ``cls`` is not a subclass of ``Layer``.
+    ValueError
+        The name is one of ZeroNN's built-in layers, is already taken by
+        another class, or is private (starts with ``_``).
+
+    Examples
+    --------
+    >>> @register_layer
+    ... class Scale(Layer):
+    ...     def __init__(self, factor=2.0):
+    ...         super().__init__()
+    ...         self.factor = factor
+    ...     def forward(self, x):
+    ...         return x * self.factor
+    ...     def get_config(self):
+    ...         return {"factor": self.factor}
+    >>> @register_layer(namespace="myproject")
+    ... class Linear(Layer): ...          # saved as "myproject.Linear"; ZeroNN's Linear stays ZeroNN's
+    """
+
+    def decorate(layer_class: _LayerClass) -> _LayerClass:
+        if not (isinstance(layer_class, type) and issubclass(layer_class, Layer)) or layer_class is Layer:
+            raise TypeError(f"register_layer takes a subclass of zeronn.nn.Layer, got {layer_class!r}")
+        base = _check_layer_name(layer_class.__name__ if name is None else name, "the name")
+        if namespace is not None:
+            base = f"{_check_layer_name(namespace, 'the namespace')}.{base}"
+        _register(layer_class, base)
+        return layer_class
+
+    return decorate if cls is None else decorate(cls)
+
+
+def registered_name(layer_class: type[Layer]) -> Optional[str]:
+    """The name ``layer_class`` is registered under, or None when it is not registered."""
+    return _NAMES.get(layer_class)
+
+
 def layer_to_spec(layer: Layer) -> dict[str, Any]:
-    """Describe ``layer`` as JSON-ready data: ``{"class": name, "config": {...}}``."""
-    return {"class": type(layer).__name__, "config": layer.get_config()}
+    """Describe ``layer`` as JSON-ready data: ``{"class": name, "config": {...}}``.
+
+    ``name`` is the registered name (the class name for an unregistered class,
+    which ``layer_from_spec`` will then not rebuild; ``zeronn.save`` refuses it).
+    """
+    cls = type(layer)
+    return {"class": _NAMES.get(cls, cls.__name__), "config": layer.get_config()}
+
+
+_SPEC_KEYS = frozenset({"class", "config"})
 
 
 def layer_from_spec(spec: Any) -> Layer:
     """Rebuild a layer from ``layer_to_spec`` output, using only registered layer classes."""
     if not isinstance(spec, dict) or not isinstance(spec.get("class"), str):
         raise ValueError(f"a layer description must be a dict with a 'class' name, got {spec!r:.200}")
+    unknown = sorted(set(spec) - _SPEC_KEYS)
+    if unknown:
+        raise ValueError(f"the description of layer {spec['class']!r:.100} has unknown keys {unknown!r:.200} "
+                         "(valid: 'class', 'config')")
     name = spec["class"]
-    if name not in LAYER_REGISTRY:
-        raise ValueError(f"Unknown layer {name!r}; valid choices are: {', '.join(sorted(LAYER_REGISTRY))}")
+    if name not in _REGISTRY:
+        raise ValueError(f"Unknown layer {name!r:.100}; valid choices are: {', '.join(sorted(_REGISTRY))} "
+                         "(a layer of your own must be decorated with @zeronn.nn.register_layer)")
     config = spec.get("config", {})
     if not isinstance(config, dict):
         raise ValueError(f"the config of layer {name!r} must be a dict, got {type(config).__name__}")
     try:
-        return LAYER_REGISTRY[name].from_config(config)
+        return _REGISTRY[name].from_config(config)
     except (TypeError, ValueError, KeyError) as error:
         raise ValueError(f"cannot build layer {name!r} from config {config!r:.300}: {error}") from error

@@ -6,20 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from zeronn._ones import ones
+from zeronn import kernels
 from zeronn._validation import check_positive_int, expect_shape
 from zeronn.nn import init
-from zeronn.nn._workspace import Workspace
+from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.layer import Layer
 from zeronn.nn.parameter import Parameter
 from zeronn.random import RngLike, as_rng
 
 __all__ = ["Linear"]
-
-
-def _is_transposed(x: np.ndarray) -> bool:
-    """Whether a 2-D x is stored column by column (the transpose of a C-ordered array)."""
-    return x.ndim == 2 and x.flags.f_contiguous and not x.flags.c_contiguous
 
 
 class Linear(Layer):
@@ -29,13 +24,14 @@ class Linear(Layer):
                x (N, in_features), W (in_features, out_features), b (out_features,), y (N, out_features)
     Backward:  given g = dL/dy (N, out_features):
                dW = x.T @ g          (in_features, out_features)
-               db = g.sum(axis=0)    (out_features,), computed as ones(N) @ g
-               dx = g @ W.T          (N, in_features)   (skipped, returning None, when
-                                                        ``needs_input_grad`` is False)
+               db = g.sum(axis=0)    (out_features,)
+               dx = g @ W.T          (N, in_features)
 
     ``W`` is stored as (in_features, out_features), the orientation of the
     tutorial's ``X @ weights`` (PyTorch stores the transpose).  Inputs with
-    more than two axes are treated as (..., in_features), like PyTorch.
+    more than two axes are treated as (..., in_features), like PyTorch.  As the
+    first layer of a ``Sequential`` it skips dx (``backward_parameters``): the
+    data needs no gradient.
 
     Parameters
     ----------
@@ -64,7 +60,6 @@ class Linear(Layer):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        self._workspace = Workspace()
         self.in_features = check_positive_int("in_features", in_features)
         self.out_features = check_positive_int("out_features", out_features)
         self.weight_init = weight_init
@@ -77,38 +72,24 @@ class Linear(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         if x.ndim < 2 or x.shape[-1] != self.in_features:
             expect_shape(self, x, ("batch", self.in_features))
-        self.save_for_backward(x=x)
+        self.save_for_backward(x=x)                             # kept for dW
         y = x @ self.weight.data                                # (N, out)
         if self.bias is not None:
             y += self.bias.data                                 # broadcast over N
         return y
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        x = self.saved("x")                                     # (N, in)
-        x2 = x.reshape(-1, self.in_features)                    # (N, in), leading axes merged
-        g2 = grad_out.reshape(-1, self.out_features)            # (N, out)
-        self.weight.accumulate_grad(self._weight_grad(x2, g2))  # (in, out)
+        self.backward_parameters(grad_out)
+        return grad_out @ self.weight.data.T                    # (N, in)  dx = g @ W.T
+
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        x = self.saved("x")
+        grad_out = expect_grad_shape(self, grad_out, (*x.shape[:-1], self.out_features))
+        x = x.reshape(-1, self.in_features)                     # (N, in), leading axes merged
+        g = grad_out.reshape(-1, self.out_features)             # (N, out)
+        self.weight.accumulate_grad(x.T @ g)                    # (in, out)  dW = x.T @ g
         if self.bias is not None:
-            self.bias.accumulate_grad(ones(len(g2), g2.dtype) @ g2)     # (out,): g summed over N, as a
-                                                                        # product (2x faster than sum here)
-        if not self.needs_input_grad:
-            return None
-        if _is_transposed(x):                                   # e.g. flattened batch-last conv features:
-            return (self.weight.data @ grad_out.T).T            # (N, in), laid out like x, so the layers
-        return grad_out @ self.weight.data.T                    # (N, in)    before need no reordering copy
-
-    def _weight_grad(self, x2: np.ndarray, g2: np.ndarray) -> np.ndarray:
-        """dW = x.T @ g, written into last batch's dW when nothing refers to it any more.
-
-        After ``zero_grad()`` the previous gradient is usually referenced by
-        nobody, and reusing its memory saves the allocator's work and cache
-        misses (about 2% of a training step of the MLP benchmark); a gradient
-        someone still holds is never overwritten (see ``Workspace.recycled``).
-        """
-        if x2.dtype != g2.dtype:
-            return x2.T @ g2
-        dw = self._workspace.recycled("dW", (self.in_features, self.out_features), x2.dtype)
-        return np.matmul(x2.T, g2, out=dw)
+            self.bias.accumulate_grad(kernels.column_sum(g))    # (out,)     db = g.sum(axis=0)
 
     def get_config(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from zeronn.nn import init
+
 __all__ = ["Parameter"]
 
 
@@ -27,7 +29,8 @@ class Parameter:
     __slots__ = ("data", "grad", "requires_grad")
 
     def __init__(self, data: Any, *, requires_grad: bool = True) -> None:
-        self.data: np.ndarray = np.array(data, copy=True)
+        # a placeholder of zeronn.nn.init.skip_init() is kept as it is (copying it would allocate it)
+        self.data: np.ndarray = data if init.is_placeholder(data) else np.array(data, copy=True)
         self.grad: Optional[np.ndarray] = None
         self.requires_grad = bool(requires_grad)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -16,7 +16,16 @@ class Sequential(Layer):
     """Apply layers in order; backward runs them in reverse.
 
     Forward:   h0 = x;  h(i+1) = layer_i(h(i));  y = h(n)
-    Backward:  g(n) = dL/dy;  g(i) = layer_i.backward(g(i+1));  returns g(0) = dL/dx
+    Backward:  g(n) = dL/dy;  g(i) = layer_i.backward(g(i+1)), down to the first layer with parameters;
+               returns None, or g(0) = dL/dx with input_grad=True
+
+    As in PyTorch, the data needs no gradient: by default ``backward`` stops at
+    the first layer that has parameters, which fills its parameters'
+    gradients and skips its input-gradient product (for a first ``Linear``
+    about a fifth of an MLP's work); it returns None.  Pass
+    ``input_grad=True`` to get dL/dx (gradient checks, saliency maps,
+    adversarial examples, or a layer of your own that wraps a Sequential and
+    must pass the gradient on).  A single layer's ``backward`` always returns dL/dx.
 
     Layers are named by their position, so parameters are called
     ``"0.weight"``, ``"0.bias"``, ``"2.weight"``, ... as in PyTorch.
@@ -40,30 +49,28 @@ class Sequential(Layer):
                 raise ValueError(f"{error} (in layer {position} of the Sequential)") from error
         return x
 
-    def backward(self, grad_out: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
+    def backward(self, grad_out: np.ndarray, input_grad: bool = False) -> Optional[np.ndarray]:  # type: ignore[override]
+        """Fill every parameter's ``grad``; return dL/dx only when ``input_grad`` is True (else None)."""
+        first = 0 if input_grad else self._first_with_parameters()
+        if first is None:                                       # no parameters and no dL/dx wanted
+            return None
+        for layer in reversed(self.layers[first + 1:]):
             grad_out = layer.backward(grad_out)
-            if grad_out is None:        # the layers before this one hold no parameters
-                return None
-        return grad_out
+        if input_grad:
+            return self.layers[0].backward(grad_out) if self.layers else grad_out
+        self.layers[first].backward_parameters(grad_out)        # its input needs no gradient
+        return None
 
-    @property
-    def needs_input_grad(self) -> bool:  # type: ignore[override]
-        """Whether backward must return dL/dx.
+    def backward_parameters(self, grad_out: np.ndarray) -> None:
+        """As the first layer of an outer model: ``backward`` without dL/dx."""
+        self.backward(grad_out, input_grad=False)
 
-        Setting it to False tells the leading layers, up to and including the
-        first one with parameters, that nothing before them needs a gradient:
-        that layer skips its input-gradient product and backward stops there,
-        returning None.  ``fit`` does this, since the data needs no gradient.
-        """
-        return self.layers[0].needs_input_grad if self.layers else True
-
-    @needs_input_grad.setter
-    def needs_input_grad(self, value: bool) -> None:
-        for layer in self.layers:
-            layer.needs_input_grad = bool(value)
+    def _first_with_parameters(self) -> Optional[int]:
+        """Position of the first layer that has parameters (None when none has)."""
+        for position, layer in enumerate(self.layers):
             if layer.num_parameters() > 0:
-                break
+                return position
+        return None
 
     def named_children(self) -> Iterator[tuple[str, Layer]]:
         for position, layer in enumerate(self.layers):

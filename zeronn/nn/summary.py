@@ -1,37 +1,70 @@
-"""A Keras-style table of a model's layers, output shapes and parameter counts."""
+"""A Keras-style table of a model's layers, output shapes and parameter counts.
+
+The table has one row per direct sub-layer (``named_children()``), in the
+order the model's own ``forward`` calls them, with the shape each returned
+for one sample; a layer without sub-layers is a single row.  Any model
+works, not only ``Sequential``: the model runs once, as it always does, and
+each child's output shape is recorded on the way.
+"""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from zeronn.grad_mode import no_grad
-from zeronn.nn.layer import Layer
+
+if TYPE_CHECKING:                      # layer.py imports this module: no import of it at run time
+    from zeronn.nn.layer import Layer
 
 __all__ = ["summarize"]
 
+Row = tuple[str, str, tuple[int, ...], int]
 
-def _leaf_rows(model: Layer, x: np.ndarray) -> list[tuple[str, str, tuple[int, ...], int]]:
-    """Run ``x`` through the model's top-level children, recording each output shape."""
+
+@contextlib.contextmanager
+def _recording(model: "Layer", rows: list[Row]) -> Iterator[None]:
+    """Within the block, every call of one of ``model``'s children appends a row (name, args, shape, params)."""
     children = list(model.named_children())
-    if not children or not hasattr(model, "layers"):
+    for name, child in children:
+        original = child.forward
+
+        def recorded(x: Any, _name: str = name, _child: Any = child, _forward: Any = original) -> Any:
+            y = _forward(x)
+            rows.append((f"{_name}: {type(_child).__name__}", _child.extra_repr(), tuple(np.shape(y)),
+                         _child.num_parameters()))
+            return y
+
+        object.__setattr__(child, "forward", recorded)       # an instance attribute hides the method
+    try:
+        yield
+    finally:
+        for _, child in children:
+            vars(child).pop("forward", None)
+
+
+def _rows(model: "Layer", x: np.ndarray) -> list[Row]:
+    rows: list[Row] = []
+    if not list(model.named_children()):
         y = model(x)
-        return [(type(model).__name__, model.extra_repr(), y.shape, model.num_parameters())]
-    rows = []
-    for name, layer in children:
-        x = layer(x)
-        rows.append((f"{name}: {type(layer).__name__}", layer.extra_repr(), x.shape, layer.num_parameters()))
+        return [(type(model).__name__, model.extra_repr(), tuple(np.shape(y)), model.num_parameters())]
+    with _recording(model, rows):
+        model(x)
     return rows
 
 
-def summarize(model: Layer, input_shape: tuple[int, ...]) -> str:
+def summarize(model: "Layer", input_shape: tuple[int, ...]) -> str:
     """Return the summary table for one sample of shape ``input_shape`` (no batch axis)."""
     dtype = model.dtype or np.float32
-    x = np.zeros((1, *input_shape), dtype=dtype)
+    x = np.zeros((1, *input_shape), dtype=dtype)               # (1, *input_shape)
     was_training = model.training
     model.eval()
     try:
         with no_grad():
-            rows = _leaf_rows(model, x)
+            rows = _rows(model, x)
     finally:
         model.train(was_training)
     header = ("Layer", "Arguments", "Output shape", "Params")

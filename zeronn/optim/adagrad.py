@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from zeronn._validation import Boolean, Interval
 from zeronn.nn.parameter import Parameter
-from zeronn.optim._checks import check_at_least_zero, check_flag, check_lr
-from zeronn.optim.optimizer import Optimizer, ParamsLike, effective_grad
+from zeronn.optim.optimizer import LEARNING_RATE, STEP, Buffer, Optimizer, ParamsLike, effective_grad
 
 __all__ = ["Adagrad"]
 
@@ -32,7 +32,7 @@ class Adagrad(Optimizer):
     params : iterable of Parameter, or of dict
         ``model.parameters()``, or parameter groups.
     lr : float, default 1e-2
-        Learning rate, > 0.
+        Learning rate, >= 0.
     lr_decay : float, default 0
         Learning-rate decay per step, >= 0.
     weight_decay : float, default 0
@@ -40,12 +40,20 @@ class Adagrad(Optimizer):
     initial_accumulator_value : float, default 0
         Starting value of ``G``, >= 0.
     eps : float, default 1e-10
-        Added to the denominator, >= 0.
+        Added to the denominator, > 0 (with 0, a zero gradient gives 0 / 0 = NaN).
     maximize : bool, default False
         Climb the objective instead of descending it.
     """
 
-    state_names = ("step", "sum")
+    _parameter_constraints = {
+        "lr": LEARNING_RATE,
+        "lr_decay": Interval(0, None, closed="left"),
+        "weight_decay": Interval(0, None, closed="left"),
+        "initial_accumulator_value": Interval(0, None, closed="left"),
+        "eps": Interval(0, None, closed="neither", label="epsilon value"),
+        "maximize": Boolean(),
+    }
+    _state_constraints = {"step": STEP, "sum": Buffer(nonnegative=True)}
 
     def __init__(
         self,
@@ -68,18 +76,6 @@ class Adagrad(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "lr": check_lr(values["lr"]),
-            "lr_decay": check_at_least_zero("lr_decay", values["lr_decay"]),
-            "weight_decay": check_at_least_zero("weight_decay", values["weight_decay"]),
-            "initial_accumulator_value": check_at_least_zero(
-                "initial_accumulator_value", values["initial_accumulator_value"]
-            ),
-            "eps": check_at_least_zero("epsilon", values["eps"]),
-            "maximize": check_flag("maximize", values["maximize"]),
-        }
-
     def _init_state(self, param: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "sum": np.full_like(param.data, group["initial_accumulator_value"])}
 
@@ -87,13 +83,7 @@ class Adagrad(Optimizer):
         state["step"] += 1
         t = state["step"]
         g = effective_grad(param.data, grad, weight_decay=group["weight_decay"], maximize=group["maximize"])
-        lr_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])
-
-        total = state["sum"]
-        work = np.multiply(g, g)                                   # G = G + g * g
-        total += work
-        denom = np.sqrt(total, out=work)                           # sqrt(G) + eps
-        denom += group["eps"]
-        step = np.divide(g, denom, out=work)
-        step *= lr_t
-        param.data -= step                                         # p = p - lr_t * g / (sqrt(G) + eps)
+        lr_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])     # lr_t = lr / (1 + (t - 1) * lr_decay)
+        G = state["sum"]
+        G += g * g                                                 # G = G + g * g
+        param.data -= lr_t * g / (np.sqrt(G) + group["eps"])      # p = p - lr_t * g / (sqrt(G) + eps)

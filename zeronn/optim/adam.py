@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
+from zeronn import kernels
+from zeronn._validation import Boolean, Interval, PairOf
 from zeronn.nn.parameter import Parameter
-from zeronn.optim._checks import check_at_least_zero, check_betas, check_flag, check_lr
-from zeronn.optim.optimizer import Optimizer, ParamsLike, effective_grad
+from zeronn.optim.optimizer import LEARNING_RATE, STEP, Buffer, Optimizer, ParamsLike, effective_grad
 
 __all__ = ["Adam"]
 
@@ -29,20 +29,19 @@ class Adam(Optimizer):
         p = p - lr * m_hat / (sqrt(v_hat) + eps)
 
     Each parameter gets its own step size: large where gradients are
-    consistently small, small where they are large or noisy.  (In the code the
-    bias corrections are folded into scalars, as PyTorch does:
-    ``p = p - (lr / (1 - beta1**t)) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``.)
+    consistently small, small where they are large or noisy.
 
     Parameters
     ----------
     params : iterable of Parameter, or of dict
         ``model.parameters()``, or parameter groups.
     lr : float, default 1e-3
-        Learning rate, > 0.
+        Learning rate, >= 0.
     betas : (float, float), default (0.9, 0.999)
         Decay rates of the running mean and running square, each in [0, 1).
     eps : float, default 1e-8
-        Added to the denominator to avoid division by zero, >= 0.
+        Added to the denominator to avoid division by zero, > 0 (with 0, a
+        zero gradient would give 0 / 0 = NaN weights).
     weight_decay : float, default 0
         L2 penalty factor, >= 0 (added to the gradient; see ``AdamW`` for the decoupled form).
     amsgrad : bool, default False
@@ -51,7 +50,21 @@ class Adam(Optimizer):
         Climb the objective instead of descending it.
     """
 
-    state_names = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    _parameter_constraints = {
+        "lr": LEARNING_RATE,
+        "betas": PairOf(Interval(0, 1, closed="left"), item_label="beta parameter", label="betas",
+                        example="(0.9, 0.999)"),
+        "eps": Interval(0, None, closed="neither", label="epsilon value"),
+        "weight_decay": Interval(0, None, closed="left"),
+        "amsgrad": Boolean(),
+        "maximize": Boolean(),
+    }
+    _state_constraints = {
+        "step": STEP,
+        "exp_avg": Buffer(),
+        "exp_avg_sq": Buffer(nonnegative=True),
+        "max_exp_avg_sq": Buffer(nonnegative=True),
+    }
 
     #: AdamW sets this: weight decay shrinks p directly instead of entering the gradient.
     decoupled_weight_decay = False
@@ -77,16 +90,6 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "lr": check_lr(values["lr"]),
-            "betas": check_betas(values["betas"]),
-            "eps": check_at_least_zero("epsilon", values["eps"]),
-            "weight_decay": check_at_least_zero("weight_decay", values["weight_decay"]),
-            "amsgrad": check_flag("amsgrad", values["amsgrad"]),
-            "maximize": check_flag("maximize", values["maximize"]),
-        }
-
     def _init_state(self, param: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         state = {"step": 0, "exp_avg": np.zeros_like(param.data), "exp_avg_sq": np.zeros_like(param.data)}
         if group["amsgrad"]:
@@ -98,28 +101,12 @@ class Adam(Optimizer):
         p = param.data
         state["step"] += 1
         t = state["step"]
-        if self.decoupled_weight_decay:
-            if weight_decay != 0:
-                p *= 1 - lr * weight_decay                         # p = p * (1 - lr * weight_decay)
-            g = effective_grad(p, grad, weight_decay=0.0, maximize=group["maximize"])
-        else:
-            g = effective_grad(p, grad, weight_decay=weight_decay, maximize=group["maximize"])
+        if self.decoupled_weight_decay and weight_decay != 0:
+            p *= 1 - lr * weight_decay                             # p = p * (1 - lr * weight_decay)   (AdamW)
+        l2_penalty = 0.0 if self.decoupled_weight_decay else weight_decay
+        g = effective_grad(p, grad, weight_decay=l2_penalty, maximize=group["maximize"])
 
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        m *= beta1                                                 # m = beta1 * m + (1 - beta1) * g
-        m += (1 - beta1) * g
-        v *= beta2                                                 # v = beta2 * v + (1 - beta2) * g * g
-        work = np.multiply(g, g, out=g)                            # g is our own copy: reuse it as work space
-        work *= 1 - beta2
-        v += work
-        if group["amsgrad"]:
-            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])   # v_max = max(v_max, v)
-
-        bias_correction1 = 1 - beta1**t
-        bias_correction2 = 1 - beta2**t
-        denom = np.sqrt(v, out=work)                               # sqrt(v_hat) + eps
-        denom /= math.sqrt(bias_correction2)
-        denom += eps
-        step = np.divide(m, denom, out=work)                       # m / denom
-        step *= lr / bias_correction1
-        p -= step                                                  # p = p - lr * m_hat / (sqrt(v_hat) + eps)
+        # m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g * g;  v_max = max(v_max, v);
+        # p = p - lr * m_hat / (sqrt(v_hat) + eps): one fused kernel (its NumPy version reads like this)
+        kernels.adam_step(p, g, state["exp_avg"], state["exp_avg_sq"], lr, beta1, beta2, eps, t,
+                          state["max_exp_avg_sq"] if group["amsgrad"] else None)

@@ -31,11 +31,11 @@ class AdamW(Adam):
     params : iterable of Parameter, or of dict
         ``model.parameters()``, or parameter groups.
     lr : float, default 1e-3
-        Learning rate, > 0.
+        Learning rate, >= 0.
     betas : (float, float), default (0.9, 0.999)
         Decay rates of the running mean and running square, each in [0, 1).
     eps : float, default 1e-8
-        Added to the denominator, >= 0.
+        Added to the denominator, > 0.
     weight_decay : float, default 1e-2
         Decoupled weight decay factor, >= 0.
     amsgrad : bool, default False

@@ -15,11 +15,17 @@ from typing import Any, Union
 
 import numpy as np
 
+from zeronn._validation import Boolean, Interval
 from zeronn.nn.parameter import Parameter
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 ParametersLike = Union[Parameter, Iterable[Parameter]]
+
+#: A bound on gradients: a number >= 0 (inf means no bound).
+_BOUND = Interval(0, None, closed="left", allow_infinite=True)
+#: The p of a p-norm: a number > 0, or inf for the largest absolute value.
+_NORM_TYPE = Interval(0, None, closed="neither", allow_infinite=True, example="2.0 or 'inf'")
 
 
 def clip_grad_norm_(
@@ -60,12 +66,13 @@ def clip_grad_norm_(
     float
         The total norm of the gradients before clipping.
     """
-    max_norm = _check_number("max_norm", max_norm)
-    norm_type = _check_norm_type(norm_type)
-    params = [p for p in _as_list(parameters) if p.grad is not None]
-    if not params:
+    max_norm = _BOUND.check("max_norm", max_norm)
+    norm_type = _NORM_TYPE.check("norm_type", _inf_from_text(norm_type))
+    error_if_nonfinite = Boolean().check("error_if_nonfinite", error_if_nonfinite)
+    grads = [(p, p.grad) for p in _as_list(parameters) if p.grad is not None]
+    if not grads:
         return 0.0
-    total_norm = _total_norm([p.grad for p in params], norm_type)
+    total_norm = _total_norm([grad for _, grad in grads], norm_type)
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
             f"The total norm of order {norm_type} of the gradients is {total_norm}, so it cannot be clipped; "
@@ -74,8 +81,8 @@ def clip_grad_norm_(
     coef = max_norm / (total_norm + 1e-6)
     if not coef >= 1.0:                               # a NaN or inf norm scales too, as in PyTorch
         with np.errstate(invalid="ignore"):           # inf * 0 -> NaN: the gradients were unusable anyway
-            for param in params:
-                param.grad = param.grad * coef
+            for param, grad in grads:
+                param.grad = grad * coef
     return total_norm
 
 
@@ -92,7 +99,7 @@ def clip_grad_value_(parameters: ParametersLike, clip_value: float) -> None:
     clip_value : float
         Largest allowed absolute value, >= 0.
     """
-    clip_value = _check_number("clip_value", clip_value)
+    clip_value = _BOUND.check("clip_value", clip_value)
     for param in _as_list(parameters):
         if param.grad is not None:
             param.grad = np.clip(param.grad, -clip_value, clip_value)
@@ -123,17 +130,6 @@ def _as_list(parameters: Any) -> list[Parameter]:
     return params
 
 
-def _check_number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not value >= 0:
-        raise ValueError(f"Invalid {name} value: {value!r} (expected a number >= 0)")
-    return float(value)
-
-
-def _check_norm_type(norm_type: Any) -> float:
-    try:
-        value = float(norm_type)
-    except (TypeError, ValueError):
-        value = math.nan
-    if isinstance(norm_type, bool) or not value > 0:
-        raise ValueError(f"Invalid norm_type value: {norm_type!r} (expected a number > 0 or 'inf')")
-    return value
+def _inf_from_text(norm_type: Any) -> Any:
+    """``"inf"`` (any case) means ``math.inf``, as in PyTorch; anything else is checked as it is."""
+    return math.inf if isinstance(norm_type, str) and norm_type.lower() == "inf" else norm_type

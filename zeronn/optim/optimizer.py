@@ -22,24 +22,63 @@ changes ``group["lr"]`` between steps.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Iterable
-from typing import Any, Optional, Union
+from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
+from zeronn._validation import (
+    Constraint,
+    Interval,
+    Text,
+    check_parameters,
+    finite_array,
+)
 from zeronn.nn.layer import Layer
 from zeronn.nn.parameter import Parameter
 
-__all__ = ["Optimizer", "ParamsLike", "effective_grad"]
+__all__ = ["Optimizer", "ParamsLike", "Buffer", "LEARNING_RATE", "STEP", "effective_grad"]
 
 #: What an optimizer accepts as ``params``: parameters (``model.parameters()``),
 #: ``(name, parameter)`` pairs (``model.named_parameters()``) or a list of group dicts.
 ParamsLike = Union[Iterable[Parameter], Iterable[tuple[str, Parameter]], Iterable[dict[str, Any]], dict[str, Any]]
 
+#: The learning rate of every optimizer: a number >= 0.  0 is allowed, as in PyTorch
+#: (a cosine schedule ends there, and a run resumed from its end must load).
+LEARNING_RATE = Interval(0, None, closed="left", label="learning rate", example="lr=0.01")
+
 #: Keys a parameter group may hold besides "params" and the hyper-parameters:
-#: "initial_lr" is added by learning-rate schedulers, "name" is a free label.
-EXTRA_GROUP_KEYS = ("initial_lr", "name")
+#: "initial_lr" (and "max_lr", "min_lr" of a one-cycle schedule) are added by
+#: learning-rate schedulers, "name" is a free label.
+EXTRA_GROUP_CONSTRAINTS: dict[str, Constraint] = {
+    "initial_lr": Interval(0, None, closed="left"),
+    "max_lr": Interval(0, None, closed="left"),
+    "min_lr": Interval(0, None, closed="left"),
+    "name": Text(),
+}
+EXTRA_GROUP_KEYS = tuple(EXTRA_GROUP_CONSTRAINTS)
+
+
+class Buffer:
+    """What a per-parameter state array may hold: finite real numbers of the parameter's shape.
+
+    ``nonnegative=True`` for running squares (a negative one would make
+    ``sqrt`` NaN).  Loaded arrays are copied into the parameter's dtype.
+    """
+
+    def __init__(self, *, nonnegative: bool = False) -> None:
+        self.nonnegative = nonnegative
+
+    def check(self, where: str, value: Any, param: Parameter) -> np.ndarray:
+        array = finite_array(where, value, param.data.shape, param.data.dtype)
+        if self.nonnegative and array.size and array.min() < 0:
+            raise ValueError(f"{where} holds negative values (it is a running square, so >= 0), "
+                             f"e.g. {float(array.min())!r}")
+        return array
+
+
+#: The step counter kept in the state of Adam, RMSprop and Adagrad.
+STEP = Interval(0, None, closed="left", integer=True)
 
 
 class Optimizer:
@@ -61,17 +100,23 @@ class Optimizer:
 
     Notes
     -----
-    A subclass passes its defaults to ``__init__`` and implements three methods:
-    ``_check_hyperparameters(values) -> dict`` (validate and return them as
-    plain floats / bools), ``_init_state(param, group) -> dict`` and
-    ``_update(param, grad, state, group)`` (update ``param.data`` in place).
-    It lists every name its state may hold in ``state_names``.
+    A subclass states its hyper-parameters once, in ``_parameter_constraints``
+    (name -> ``zeronn._validation`` constraint, in the constructor's order),
+    and what its per-parameter state may hold in ``_state_constraints``
+    (name -> ``Buffer`` or ``STEP``).  These check the constructor's
+    arguments, every parameter group and every state dict loaded later.
+    It implements ``_init_state(param, group) -> dict`` and
+    ``_update(param, grad, state, group)`` (update ``param.data`` in place),
+    and may override ``_check_combination(values)`` for rules that tie
+    several hyper-parameters together (SGD's Nesterov momentum).
     A parameter is skipped by ``step`` when its ``grad`` is None or its
     ``requires_grad`` is False.
     """
 
-    #: Every key the per-parameter state of this optimizer may hold.
-    state_names: tuple[str, ...] = ()
+    #: Each hyper-parameter and what it may be (stated once; see Notes).
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {}
+    #: Each name the per-parameter state may hold, and what it may be.
+    _state_constraints: ClassVar[dict[str, Union[Buffer, Interval]]] = {}
 
     def __init__(self, params: ParamsLike, defaults: dict[str, Any]) -> None:
         self.defaults: dict[str, Any] = self._check_hyperparameters(dict(defaults))
@@ -80,10 +125,23 @@ class Optimizer:
         for group in _as_param_groups(params, type(self).__name__):
             self.add_param_group(group)
 
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        """Every key the per-parameter state of this optimizer may hold."""
+        return tuple(self._state_constraints)
+
     # ------------------------------------------------------------------ for subclasses
     def _check_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Validate the hyper-parameters of one group and return them normalised."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement _check_hyperparameters()")
+        """Validate the hyper-parameters of one group against ``_parameter_constraints``; return them normalised."""
+        name = type(self).__name__
+        if not self._parameter_constraints:
+            raise NotImplementedError(f"{name} does not declare its _parameter_constraints")
+        checked = check_parameters(self._parameter_constraints, values, owner=name)
+        self._check_combination(checked)
+        return checked
+
+    def _check_combination(self, values: dict[str, Any]) -> None:
+        """Raise for hyper-parameters that are valid one by one but not together (nothing by default)."""
 
     def _init_state(self, param: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         """Return the state of ``param`` before its first update."""
@@ -109,7 +167,7 @@ class Optimizer:
         if unknown:
             valid = ", ".join(sorted(self.defaults))
             raise ValueError(f"{name}: unknown option(s) {unknown} in a parameter group; valid options are: {valid}")
-        params = _unique(_as_parameter_list(param_group["params"], name))
+        params = _check_float_parameters(_unique(_as_parameter_list(param_group["params"], name)), name)
         if not params:
             raise ValueError(f"{name}: a parameter group has an empty 'params' list")
         taken = {id(p) for group in self.param_groups for p in group["params"]}
@@ -117,7 +175,7 @@ class Optimizer:
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
         values = {key: param_group.get(key, default) for key, default in self.defaults.items()}
         group = {"params": params, **self._check_hyperparameters(values)}
-        group.update({key: param_group[key] for key in EXTRA_GROUP_KEYS if key in param_group})
+        group.update(_extra_group_values(param_group, name))
         self.param_groups.append(group)
 
     def parameters(self) -> list[Parameter]:
@@ -141,19 +199,20 @@ class Optimizer:
             for param in group["params"]:
                 if param.grad is None or not param.requires_grad:
                     continue
-                if param.grad.shape != param.data.shape:
-                    self._raise_grad_shape(param)
+                if not _is_real_array(param.grad) or param.grad.shape != param.data.shape:
+                    self._raise_bad_grad(param, param.grad)
                 state = self.state.get(param)
                 if state is None:
                     state = self.state[param] = self._init_state(param, group)
                 self._update(param, param.grad, state, group)
         return loss
 
-    def _raise_grad_shape(self, param: Parameter) -> None:
-        raise ValueError(
-            f"{type(self).__name__}.step(): a parameter of shape {param.data.shape} has a gradient of "
-            f"shape {param.grad.shape}; they must be equal"
-        )
+    def _raise_bad_grad(self, param: Parameter, grad: Any) -> None:
+        where = f"{type(self).__name__}.step(): a parameter of shape {param.data.shape}"
+        if not _is_real_array(grad):
+            kind = f"dtype {grad.dtype}" if isinstance(grad, np.ndarray) else type(grad).__name__
+            raise TypeError(f"{where} has a gradient of {kind}; gradients must be arrays of real numbers")
+        raise ValueError(f"{where} has a gradient of shape {grad.shape}; they must be equal")
 
     # ------------------------------------------------------------------ saving
     def state_dict(self) -> dict[str, Any]:
@@ -176,16 +235,30 @@ class Optimizer:
                 state[str(index)] = {key: _copy_value(value) for key, value in self.state[param].items()}
         return {"state": state, "param_groups": groups}
 
+    def validate_state_dict(self, state_dict: Any) -> None:
+        """Check ``state_dict`` fits this optimizer, raising ``ValueError``/``TypeError``; change nothing.
+
+        Checked: the keys, the number of groups and of parameters per group,
+        every hyper-parameter (with the constructor's constraints), the state
+        names, and every state array (finite real numbers of the parameter's
+        shape; running squares >= 0); step counters are integers >= 0.
+        """
+        self._restored(state_dict)
+
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore hyper-parameters and state saved by ``state_dict`` (the arrays are copied).
 
-        Everything is checked before anything changes: the number of groups and
-        of parameters per group, the state names, every array's shape.  A
-        resumed run continues bit for bit as if it had never stopped.
+        ``validate_state_dict`` runs first: a state dict that does not fit
+        raises and leaves the optimizer exactly as it was.  A resumed run
+        continues bit for bit as if it had never stopped.
         """
+        self.param_groups, self.state = self._restored(state_dict)
+
+    def _restored(self, state_dict: Any) -> tuple[list[dict[str, Any]], dict[Parameter, dict[str, Any]]]:
+        """The groups and the state ``state_dict`` describes, built without touching this optimizer."""
         name = type(self).__name__
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            found = sorted(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
+            found = sorted(map(str, state_dict)) if isinstance(state_dict, dict) else type(state_dict).__name__
             raise ValueError(f"{name}.load_state_dict expects a dict with keys 'param_groups' and 'state', got {found}")
         saved_groups = state_dict["param_groups"]
         new_groups = self._groups_from_saved(saved_groups)
@@ -196,59 +269,62 @@ class Optimizer:
         }
         saved_state = state_dict["state"]
         if not isinstance(saved_state, dict):
-            raise ValueError(f"{name}.load_state_dict: 'state' must be a dict, got {type(saved_state).__name__}")
+            raise TypeError(f"{name}.load_state_dict: 'state' must be a dict, got {type(saved_state).__name__}")
         new_state: dict[Parameter, dict[str, Any]] = {}
         for key, entry in saved_state.items():
-            if key not in owner_of:
+            if str(key) not in owner_of or isinstance(key, bool):
                 raise ValueError(
-                    f"{name}.load_state_dict: the state dict has state for parameter {key!r}, "
+                    f"{name}.load_state_dict: the state dict has state for parameter {key!r:.40}, "
                     f"which no parameter group lists (known: {', '.join(owner_of)})"
                 )
-            param, group = owner_of[key]
-            new_state[param] = self._state_from_saved(entry, param, group, key)
-        self.param_groups = new_groups
-        self.state = new_state
+            param, group = owner_of[str(key)]
+            new_state[param] = self._state_from_saved(entry, param, group, str(key))
+        return new_groups, new_state
 
     def _groups_from_saved(self, saved_groups: Any) -> list[dict[str, Any]]:
         name = type(self).__name__
         if not isinstance(saved_groups, (list, tuple)) or len(saved_groups) != len(self.param_groups):
-            count = len(saved_groups) if isinstance(saved_groups, (list, tuple)) else saved_groups
+            count = len(saved_groups) if isinstance(saved_groups, (list, tuple)) else f"{saved_groups!r:.60}"
             raise ValueError(
                 f"{name}.load_state_dict: the state dict has {count} parameter group(s), "
                 f"this optimizer has {len(self.param_groups)}"
             )
-        new_groups = []
+        new_groups, seen = [], set()
         for number, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            where = f"{name}.load_state_dict: parameter group {number}"
             if not isinstance(saved, dict) or not isinstance(saved.get("params"), (list, tuple)):
-                raise ValueError(
-                    f"{name}.load_state_dict: parameter group {number} must be a dict with a 'params' list"
-                )
+                raise ValueError(f"{where} must be a dict with a 'params' list")
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
-                    f"{name}.load_state_dict: parameter group {number} has {len(saved['params'])} parameter(s) "
-                    f"in the state dict, {len(group['params'])} in this optimizer"
+                    f"{where} has {len(saved['params'])} parameter(s) in the state dict, "
+                    f"{len(group['params'])} in this optimizer"
                 )
-            unknown = sorted(set(saved) - set(self.defaults) - {"params", *EXTRA_GROUP_KEYS})
+            for index in saved["params"]:
+                if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or index in seen:
+                    raise ValueError(f"{where}: 'params' must list distinct parameter numbers, got {index!r:.40}")
+                seen.add(index)
+            unknown = sorted(map(str, set(saved) - set(self.defaults) - {"params", *EXTRA_GROUP_KEYS}))
             missing = sorted(set(self.defaults) - set(saved))
             if unknown or missing:
                 raise ValueError(
-                    f"{name}.load_state_dict: parameter group {number} does not fit {name} "
-                    f"(unknown {unknown or 'nothing'}, missing {missing or 'nothing'}); "
+                    f"{where} does not fit {name} (unknown {unknown or 'nothing'}, missing {missing or 'nothing'}); "
                     "was it saved by a different optimizer?"
                 )
-            values = {key: _from_json(saved[key], self.defaults[key]) for key in self.defaults}
-            restored = {"params": group["params"], **self._check_hyperparameters(values)}
-            restored.update({key: saved[key] for key in EXTRA_GROUP_KEYS if key in saved})
-            new_groups.append(restored)
+            try:
+                values = self._check_hyperparameters({key: saved[key] for key in self.defaults})
+                extra = _extra_group_values(saved, name)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{where}: {error}") from None
+            new_groups.append({"params": group["params"], **values, **extra})
         return new_groups
 
     def _state_from_saved(self, entry: Any, param: Parameter, group: dict[str, Any], index: str) -> dict[str, Any]:
         name = type(self).__name__
         where = f"{name}.load_state_dict: the state of parameter {index}"
         if not isinstance(entry, dict):
-            raise ValueError(f"{where} must be a dict, got {type(entry).__name__}")
+            raise TypeError(f"{where} must be a dict, got {type(entry).__name__}")
         required = set(self._init_state(param, group))
-        unknown = sorted(set(entry) - set(self.state_names))
+        unknown = sorted(map(str, set(entry) - set(self._state_constraints)))
         missing = sorted(required - set(entry))
         if unknown or missing:
             raise ValueError(
@@ -257,17 +333,14 @@ class Optimizer:
             )
         restored = {}
         for key, value in entry.items():
-            if key == "step":
-                if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
-                    raise ValueError(f"{where}: 'step' must be an integer >= 0, got {value!r}")
-                restored[key] = int(value)
+            constraint = self._state_constraints[key]
+            if isinstance(constraint, Buffer):
+                restored[key] = constraint.check(f"{where}: {key!r}", value, param)
                 continue
-            array = np.asarray(value)
-            if array.shape != param.data.shape:
-                raise ValueError(
-                    f"{where}: {key!r} has shape {array.shape}, the parameter has shape {param.data.shape}"
-                )
-            restored[key] = array.astype(param.data.dtype, copy=True)
+            try:
+                restored[key] = constraint.check(key, value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{where}: {key!r} must be {constraint.describe()}, got {value!r:.60}") from None
         return restored
 
     # ------------------------------------------------------------------ display
@@ -284,17 +357,23 @@ class Optimizer:
 
 
 def effective_grad(param: np.ndarray, grad: np.ndarray, *, weight_decay: float, maximize: bool) -> np.ndarray:
-    """Return a new array  ``d = (-grad if maximize else grad) + weight_decay * param``.
+    """Return  ``g = (-grad if maximize else grad) + weight_decay * param``  in the parameter's dtype.
 
-    ``d`` has the parameter's dtype and never shares memory with ``grad``, so
-    the update rules may work in it in place.
+    The result may be ``grad`` itself (when there is nothing to change):
+    update rules read it and never write into it.
     """
-    d = grad.astype(param.dtype, copy=True)
+    g = grad if grad.dtype == param.dtype else grad.astype(param.dtype)
     if maximize:
-        np.negative(d, out=d)
+        g = -g
     if weight_decay != 0:
-        d += weight_decay * param                # L2 penalty 0.5 * weight_decay * |p|^2 added to the loss
-    return d
+        g = g + weight_decay * param             # L2 penalty 0.5 * weight_decay * |p|^2 added to the loss
+    return g
+
+
+def _extra_group_values(group: dict[str, Any], owner: str) -> dict[str, Any]:
+    """The scheduler-added keys of a group ("initial_lr", ...), checked."""
+    return {key: constraint.check(key, group[key])
+            for key, constraint in EXTRA_GROUP_CONSTRAINTS.items() if key in group}
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -344,6 +423,20 @@ def _as_parameter_list(params: Any, owner: str) -> list[Parameter]:
     return result
 
 
+def _is_real_array(values: Any) -> bool:
+    return isinstance(values, np.ndarray) and values.dtype.kind in "fiu"
+
+
+def _check_float_parameters(params: list[Parameter], owner: str) -> list[Parameter]:
+    """Refuse parameters that cannot take a fractional update (int, bool, complex or object data)."""
+    for position, param in enumerate(params):
+        if not isinstance(param.data, np.ndarray) or param.data.dtype.kind != "f":
+            kind = getattr(param.data, "dtype", type(param.data).__name__)
+            raise TypeError(f"{owner} can only optimize floating-point parameters; parameter {position} of the "
+                            f"group holds {kind} (create it from a float array, e.g. np.zeros(3))")
+    return params
+
+
 def _unique(params: list[Parameter]) -> list[Parameter]:
     """Drop repeats (a weight shared by two layers must be updated once per step)."""
     unique, seen = [], set()
@@ -357,11 +450,6 @@ def _unique(params: list[Parameter]) -> list[Parameter]:
 def _json_value(value: Any) -> Any:
     """Hyper-parameter as a JSON value (tuples become lists)."""
     return [_json_value(v) for v in value] if isinstance(value, (tuple, list)) else value
-
-
-def _from_json(value: Any, default: Any) -> Any:
-    """Undo ``_json_value``: a list where the default is a tuple becomes a tuple again."""
-    return tuple(value) if isinstance(default, tuple) and isinstance(value, list) else value
 
 
 def _copy_value(value: Any) -> Any:

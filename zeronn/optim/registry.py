@@ -82,7 +82,7 @@ def _lookup(kind: str, name: Any, choices: tuple[str, ...]) -> str:
 
 def _check_kwargs(cls: type, kwargs: dict[str, Any], skip: tuple[str, ...]) -> None:
     """Raise ``TypeError`` naming the accepted arguments if ``kwargs`` has an unknown one or lacks a required one."""
-    parameters = {name: p for name, p in inspect.signature(cls.__init__).parameters.items() if name not in skip}
+    parameters = {name: p for name, p in inspect.signature(cls).parameters.items() if name not in skip}
     accepted = ", ".join(parameters)
     unknown = sorted(set(kwargs) - set(parameters))
     if unknown:

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from zeronn._validation import Boolean, Interval
 from zeronn.nn.parameter import Parameter
-from zeronn.optim._checks import check_at_least_zero, check_flag, check_fraction, check_lr
-from zeronn.optim.optimizer import Optimizer, ParamsLike, effective_grad
+from zeronn.optim.optimizer import LEARNING_RATE, STEP, Buffer, Optimizer, ParamsLike, effective_grad
 
 __all__ = ["RMSprop"]
 
@@ -41,11 +41,11 @@ class RMSprop(Optimizer):
     params : iterable of Parameter, or of dict
         ``model.parameters()``, or parameter groups.
     lr : float, default 1e-2
-        Learning rate, > 0.
+        Learning rate, >= 0.
     alpha : float, default 0.99
         Decay rate of the running averages, in [0, 1).
     eps : float, default 1e-8
-        Added to the denominator, >= 0.
+        Added to the denominator, > 0 (with 0, a zero gradient gives 0 / 0 = NaN).
     weight_decay : float, default 0
         L2 penalty factor, >= 0.
     momentum : float, default 0
@@ -56,7 +56,21 @@ class RMSprop(Optimizer):
         Climb the objective instead of descending it.
     """
 
-    state_names = ("step", "square_avg", "grad_avg", "momentum_buffer")
+    _parameter_constraints = {
+        "lr": LEARNING_RATE,
+        "alpha": Interval(0, 1, closed="left"),
+        "eps": Interval(0, None, closed="neither", label="epsilon value"),
+        "weight_decay": Interval(0, None, closed="left"),
+        "momentum": Interval(0, 1, closed="left"),
+        "centered": Boolean(),
+        "maximize": Boolean(),
+    }
+    _state_constraints = {
+        "step": STEP,
+        "square_avg": Buffer(nonnegative=True),
+        "grad_avg": Buffer(),
+        "momentum_buffer": Buffer(),
+    }
 
     def __init__(
         self,
@@ -81,17 +95,6 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "lr": check_lr(values["lr"]),
-            "alpha": check_fraction("alpha", values["alpha"]),
-            "eps": check_at_least_zero("epsilon", values["eps"]),
-            "weight_decay": check_at_least_zero("weight_decay", values["weight_decay"]),
-            "momentum": check_fraction("momentum", values["momentum"]),
-            "centered": check_flag("centered", values["centered"]),
-            "maximize": check_flag("maximize", values["maximize"]),
-        }
-
     def _init_state(self, param: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         state = {"step": 0, "square_avg": np.zeros_like(param.data)}
         if group["momentum"] > 0:
@@ -106,28 +109,19 @@ class RMSprop(Optimizer):
         g = effective_grad(param.data, grad, weight_decay=group["weight_decay"], maximize=group["maximize"])
 
         v = state["square_avg"]
-        v *= alpha                                                 # v = alpha * v + (1 - alpha) * g * g
-        work = np.multiply(g, g)                                   # work space for the rest of the update
-        work *= 1 - alpha
-        v += work
+        v *= alpha
+        v += (1 - alpha) * g * g                                   # v = alpha * v + (1 - alpha) * g * g
         if group["centered"]:
             a = state["grad_avg"]
-            a *= alpha                                             # a = alpha * a + (1 - alpha) * g
-            a += (1 - alpha) * g
-            np.multiply(a, a, out=work)                            # s = sqrt(v - a * a) + eps
-            np.subtract(v, work, out=work)
-            np.maximum(work, 0, out=work)
-            s = np.sqrt(work, out=work)
+            a *= alpha
+            a += (1 - alpha) * g                                   # a = alpha * a + (1 - alpha) * g
+            s = np.sqrt(np.maximum(v - a * a, 0)) + eps            # s = sqrt(v - a * a) + eps
         else:
-            s = np.sqrt(v, out=work)                               # s = sqrt(v) + eps
-        s += eps
-
-        ratio = np.divide(g, s, out=work)                          # g / s
+            s = np.sqrt(v) + eps                                   # s = sqrt(v) + eps
         if momentum > 0:
             b = state["momentum_buffer"]
-            b *= momentum                                          # b = momentum * b + g / s
-            b += ratio
-            np.multiply(b, lr, out=work)
+            b *= momentum
+            b += g / s                                             # b = momentum * b + g / s
+            param.data -= lr * b                                   # p = p - lr * b
         else:
-            ratio *= lr
-        param.data -= work                                         # p = p - lr * (b or g / s)
+            param.data -= lr * g / s                               # p = p - lr * g / s

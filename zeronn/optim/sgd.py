@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from zeronn import kernels
+from zeronn._validation import Boolean, Interval
 from zeronn.nn.parameter import Parameter
-from zeronn.optim._checks import check_at_least_zero, check_flag, check_fraction, check_lr
-from zeronn.optim.optimizer import Optimizer, ParamsLike, effective_grad
+from zeronn.optim.optimizer import LEARNING_RATE, Buffer, Optimizer, ParamsLike, effective_grad
 
 __all__ = ["SGD"]
 
@@ -38,7 +39,7 @@ class SGD(Optimizer):
         ``model.parameters()``, or parameter groups (dicts with ``"params"``
         and any of the hyper-parameters below).
     lr : float, default 1e-3
-        Learning rate, > 0.
+        Learning rate, >= 0.
     momentum : float, default 0
         Momentum factor, in [0, 1).
     dampening : float, default 0
@@ -55,7 +56,15 @@ class SGD(Optimizer):
     >>> optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)    # doctest: +SKIP
     """
 
-    state_names = ("momentum_buffer",)
+    _parameter_constraints = {
+        "lr": LEARNING_RATE,
+        "momentum": Interval(0, 1, closed="left"),
+        "dampening": Interval(0, 1, closed="both"),
+        "weight_decay": Interval(0, None, closed="left"),
+        "nesterov": Boolean(),
+        "maximize": Boolean(),
+    }
+    _state_constraints = {"momentum_buffer": Buffer()}
 
     def __init__(
         self,
@@ -78,42 +87,25 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, values: dict[str, Any]) -> dict[str, Any]:
-        checked = {
-            "lr": check_lr(values["lr"]),
-            "momentum": check_fraction("momentum", values["momentum"]),
-            "dampening": check_fraction("dampening", values["dampening"], include_one=True),
-            "weight_decay": check_at_least_zero("weight_decay", values["weight_decay"]),
-            "nesterov": check_flag("nesterov", values["nesterov"]),
-            "maximize": check_flag("maximize", values["maximize"]),
-        }
-        if checked["nesterov"] and (checked["momentum"] <= 0 or checked["dampening"] != 0):
+    def _check_combination(self, values: dict[str, Any]) -> None:
+        if values["nesterov"] and (values["momentum"] <= 0 or values["dampening"] != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum and zero dampening "
-                f"(got momentum={checked['momentum']}, dampening={checked['dampening']})"
+                f"(got momentum={values['momentum']}, dampening={values['dampening']})"
             )
-        return checked
 
     def _init_state(self, param: Parameter, group: dict[str, Any]) -> dict[str, Any]:
         return {}                                    # the momentum buffer is born from the first gradient
 
     def _update(self, param: Parameter, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        momentum, lr = group["momentum"], group["lr"]
-        if momentum == 0 and group["weight_decay"] == 0:                  # plain SGD: one pass, no copy of g
-            param.data -= (-lr if group["maximize"] else lr) * grad       # p = p - lr * g
-            return
-        d = effective_grad(param.data, grad, weight_decay=group["weight_decay"], maximize=group["maximize"])
-        direction = d
+        momentum, dampening, lr = group["momentum"], group["dampening"], group["lr"]
+        g = effective_grad(param.data, grad, weight_decay=group["weight_decay"], maximize=group["maximize"])
         if momentum != 0:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = d.copy()            # b = g
-            else:
-                buf *= momentum                                       # b = momentum * b + (1 - dampening) * g
-                buf += d if group["dampening"] == 0 else (1 - group["dampening"]) * d
-            if group["nesterov"]:
-                d += momentum * buf                                   # g = g + momentum * b
-            else:
-                direction = buf                                       # g = b
-        np.multiply(direction, lr, out=d)                             # d is our own array: reuse it
-        param.data -= d                                               # p = p - lr * g
+            b = state.get("momentum_buffer")
+            if b is not None:                                         # b = momentum * b + (1 - dampening) * g,
+                kernels.sgd_momentum_step(param.data, g, b, lr, momentum, dampening,   # g = ..., p = p - lr * g:
+                                          group["nesterov"])          # the lines of the docstring, fused
+                return
+            b = state["momentum_buffer"] = g.copy()                   # b = g               on the first step
+            g = g + momentum * b if group["nesterov"] else b          # g = g + momentum * b   or   g = b
+        kernels.sgd_step(param.data, g, lr)                           # p = p - lr * g  (a fused kernel)

@@ -17,7 +17,11 @@ display needed, pyplot never touched) and also writes a PNG when given
 ``plot_image_grid``        images with predicted vs true labels, mistakes in red
 ``plot_conv_filters``      the kernels of the first Conv2d
 ``plot_feature_maps``      the channels of a layer's output for one image
+``plot_gradient_stats``    the training doctor's gradient norms, update/weight ratios
+``plot_lr_finder``         the learning-rate finder's curve with its suggestion
 ========================== ==========================================================
+
+``plot_activation_histograms`` draws the doctor's per-layer output histograms over steps.
 
 matplotlib is imported only when a picture is drawn, so ``import zeronn``
 works without it.  In Jupyter a returned figure shows as the cell's value;
@@ -30,7 +34,9 @@ from zeronn.plot.confusion import plot_confusion_matrix
 from zeronn.plot.conv import plot_conv_filters, plot_feature_maps
 from zeronn.plot.curves import plot_history, plot_loss
 from zeronn.plot.decision_boundary import plot_decision_boundary
+from zeronn.plot.doctor import plot_activation_histograms, plot_gradient_stats
 from zeronn.plot.images import plot_image_grid
+from zeronn.plot.lr_finder import plot_lr_finder
 from zeronn.plot.recorder import DecisionBoundaryRecorder
 
 __all__ = [
@@ -43,4 +49,7 @@ __all__ = [
     "plot_image_grid",
     "plot_conv_filters",
     "plot_feature_maps",
+    "plot_activation_histograms",
+    "plot_gradient_stats",
+    "plot_lr_finder",
 ]

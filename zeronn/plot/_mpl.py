@@ -87,4 +87,4 @@ def finish(figure: "Figure", path: Optional[PathLike], dpi: float) -> "Figure":
 def figure_to_rgba(figure: "Figure") -> np.ndarray:
     """Draw ``figure`` and return its pixels, uint8 of shape (height, width, 4)."""
     figure.canvas.draw()
-    return np.asarray(figure.canvas.buffer_rgba()).copy()   # (H, W, 4)
+    return np.asarray(figure.canvas.buffer_rgba()).copy()   # type: ignore[attr-defined]  # (H, W, 4), Agg canvas

@@ -33,7 +33,7 @@ def _conv_class() -> type:
     return Conv2d
 
 
-def find_conv(model: Layer, owner: str = "plot_conv_filters") -> Layer:
+def find_conv(model: Layer, owner: str = "plot_conv_filters") -> Any:
     """Return ``model`` if it is a ``Conv2d``, else the first ``Conv2d`` inside it."""
     conv_class = _conv_class()
     if not isinstance(model, Layer):

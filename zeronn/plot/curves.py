@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
+from zeronn._validation import check_positive_int
 from zeronn.plot._colors import class_color
 from zeronn.plot._mpl import PathLike, finish, new_figure
 
@@ -69,25 +70,59 @@ def _epoch_axis(curves: dict[str, np.ndarray], epochs: Optional[np.ndarray]) -> 
     return np.arange(1, length + 1, dtype=np.float64)
 
 
-def _draw_pair(ax: "Axes", x: np.ndarray, curves: dict[str, np.ndarray], name: str, logy: bool) -> None:
-    """Draw ``name`` (training) and ``val_name`` (validation) on one axes."""
+def _best_point(x: np.ndarray, curves: dict[str, np.ndarray], name: str) -> Optional[tuple[str, float, float]]:
+    """(key, epoch, value) of the best value of ``val_name`` (else ``name``): lowest, or highest for accuracies."""
+    from zeronn.train.history import higher_is_better
+
+    for key in (f"val_{name}", name):
+        curve = curves.get(key)
+        if curve is None or not np.isfinite(curve).any():
+            continue
+        finite = np.where(np.isfinite(curve), curve, -np.inf if higher_is_better(key) else np.inf)
+        index = int(np.argmax(finite) if higher_is_better(key) else np.argmin(finite))   # the first best
+        return key, float(x[index]), float(curve[index])
+    return None
+
+
+def _draw_pair(ax: "Axes", x: np.ndarray, curves: dict[str, np.ndarray], name: str, logy: bool, *,
+               mark_best: bool = True, restored_epoch: Optional[int] = None) -> None:
+    """Draw ``name`` (training) and ``val_name`` (validation) on one axes, with the best and restored epochs."""
+    from matplotlib.ticker import MaxNLocator
+
     drawn = False
+    length = 0
     for key, label, color in ((name, "train", _TRAIN_COLOR), (f"val_{name}", "validation", _VAL_COLOR)):
         curve = curves.get(key)
         if curve is None or not np.isfinite(curve).any():
             continue
         marker = "o" if len(curve) <= 30 else None
-        ax.plot(x[: len(curve)], curve, label=label, color=color, marker=marker, markersize=3)
+        ax.plot(x[: len(curve)], curve, label=label, color=color, marker=marker, markersize=3 if len(curve) > 1 else 6)
+        if len(curve) == 1:                          # a single epoch: a dot, with its value written beside it
+            ax.annotate(f"{curve[0]:.4g}", (x[0], curve[0]), textcoords="offset points", xytext=(8, 0),
+                        va="center", color=color)
+        length = max(length, len(curve))
         drawn = True
+    best = _best_point(x, curves, name) if drawn and mark_best and length > 1 else None
+    if best is not None:
+        key, epoch, value = best
+        ax.plot([epoch], [value], linestyle="none", marker="*", markersize=12, color="#ffbf00",
+                markeredgecolor="black", markeredgewidth=0.6, zorder=5,
+                label=f"best {key.replace('_', ' ')}: epoch {epoch:.0f}")
+    if restored_epoch is not None and drawn:
+        ax.axvline(restored_epoch, color="#555555", linestyle="--", linewidth=1.0,
+                   label=f"weights restored: epoch {restored_epoch}")
     ax.set_title(name.replace("_", " "))
     ax.set_xlabel("epoch")
-    ax.xaxis.get_major_locator().set_params(integer=True)   # epochs are whole numbers
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))     # epochs are whole numbers
+    if length == 1:
+        ax.set_xlim(0.5, 1.5)
+        ax.set_xticks([1])
     ax.set_ylabel(name.replace("_", " "))
     ax.grid(True, alpha=0.3)
     if logy and drawn:
         ax.set_yscale("log")
     if drawn:
-        ax.legend()
+        ax.legend(fontsize=8)
 
 
 def _default_panels(curves: dict[str, np.ndarray]) -> list[str]:
@@ -163,10 +198,17 @@ def plot_history(
     *,
     metrics: Optional[Sequence[str]] = None,
     logy: bool = False,
+    mark_best: bool = True,
+    restored_epoch: Optional[int] = None,
     figsize: Optional[tuple[float, float]] = None,
     dpi: float = 100,
 ) -> "Figure":
     """Plot loss and metric curves, training and validation, one panel per quantity side by side.
+
+    Each panel marks its best epoch with a star (the validation curve's when
+    there is one: lowest loss, highest accuracy), and ``restored_epoch`` draws
+    a dashed line where ``EarlyStopping(restore_best_weights=True)`` took the
+    final weights from.  A one-epoch history shows its values as labelled dots.
 
     Parameters
     ----------
@@ -181,6 +223,11 @@ def plot_history(
         the history (not bookkeeping entries such as ``"lr"``).
     logy : bool, default False
         Logarithmic y axis for the loss panel.
+    mark_best : bool, default True
+        Mark the best epoch of each panel with a star.
+    restored_epoch : int, optional
+        The epoch (counted from 1, as printed during training) whose weights
+        the model kept, e.g. ``EarlyStopping.restored_epoch``.
     figsize : (float, float), optional
         Default: 4.5 x 3.5 inches per panel.
     dpi : float, default 100
@@ -190,6 +237,8 @@ def plot_history(
     matplotlib.figure.Figure
     """
     curves, epochs = history_series(history)
+    if restored_epoch is not None:
+        restored_epoch = check_positive_int("restored_epoch", restored_epoch)
     panels = list(metrics) if metrics is not None else _default_panels(curves)
     unknown = [name for name in panels if name not in curves and f"val_{name}" not in curves]
     if unknown or not panels:
@@ -200,5 +249,5 @@ def plot_history(
     x = _epoch_axis(curves, epochs)
     for position, name in enumerate(panels):
         ax = figure.add_subplot(1, len(panels), position + 1)
-        _draw_pair(ax, x, curves, name, logy and name == "loss")
+        _draw_pair(ax, x, curves, name, logy and name == "loss", mark_best=mark_best, restored_epoch=restored_epoch)
     return finish(figure, path, dpi)

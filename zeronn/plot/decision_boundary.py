@@ -15,6 +15,7 @@ show up as points on the wrong side of the line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -157,27 +158,51 @@ def predict_grid(
 
 
 def draw_boundary(
-    ax: "Axes", grid: BoundaryGrid, points: np.ndarray, labels: np.ndarray, *, colorbar: bool = True
+    ax: "Axes", grid: BoundaryGrid, points: np.ndarray, labels: np.ndarray, *, colorbar: bool = True,
+    legend: bool = True, class_names: Optional[Sequence[Any]] = None,
 ) -> None:
-    """Draw the coloured regions of ``grid`` and the labelled points on ``ax``."""
+    """Draw the coloured regions of ``grid`` and the labelled points on ``ax``, with a legend.
+
+    The legend names each class's point colour (the true class) and, for a
+    binary model, the line where P(class 1) = 0.5; the regions show the
+    predicted class.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    n_classes = max(grid.n_classes, int(labels.max()) + 1 if len(labels) else 1, 2)
+    names = [str(k) for k in range(n_classes)] if class_names is None else [str(c) for c in class_names]
+    if len(names) < n_classes:
+        raise ValueError(f"class_names has {len(names)} names but the data has {n_classes} classes")
+    handles: list[Any] = []
     if grid.kind == "probability":
         regions = ax.contourf(grid.xx, grid.yy, grid.values, levels=np.linspace(0.0, 1.0, 11),
                               cmap=_BINARY_CMAP, vmin=0.0, vmax=1.0, alpha=0.75)
         if grid.values.min() < 0.5 < grid.values.max():
             ax.contour(grid.xx, grid.yy, grid.values, levels=[0.5], colors="black", linewidths=1.0)
+            handles.append(Line2D([], [], color="black", linewidth=1.0, label="boundary: P(class 1) = 0.5"))
         if colorbar:
             ax.figure.colorbar(regions, ax=ax, label="P(class 1)")
-        colors = [_BINARY_POINT_COLORS[min(int(label), 1)] for label in labels]
+        point_colors = list(_BINARY_POINT_COLORS)
+        colors = [point_colors[min(int(label), 1)] for label in labels]
     else:
-        n_classes = max(grid.n_classes, int(labels.max()) + 1)
         ax.contourf(grid.xx, grid.yy, grid.values, levels=np.arange(n_classes + 1) - 0.5,
                     colors=[light_class_color(k) for k in range(n_classes)])
+        point_colors = [class_color(k) for k in range(n_classes)]
         colors = [class_color(int(label)) for label in labels]
+        handles.append(Patch(facecolor=light_class_color(0), edgecolor="none", label="region: predicted class"))
+    present = sorted({min(int(label), len(point_colors) - 1) for label in labels})
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=6, markerfacecolor=point_colors[k],
+                      markeredgecolor="black", markeredgewidth=0.4, label=f"class {names[k]}")
+               for k in present] + handles
     ax.scatter(points[:, 0], points[:, 1], c=colors, s=14, edgecolors="black", linewidths=0.4)
     ax.set_xlim(grid.xx[0, 0], grid.xx[0, -1])
     ax.set_ylim(grid.yy[0, 0], grid.yy[-1, 0])
     ax.set_xlabel("feature 0")
     ax.set_ylabel("feature 1")
+    if legend and handles:
+        ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.85, title="points: true class",
+                  title_fontsize=8)
 
 
 def plot_decision_boundary(
@@ -189,10 +214,11 @@ def plot_decision_boundary(
     *,
     output: str = "auto",
     title: str = "Decision boundary",
+    class_names: Optional[Sequence[Any]] = None,
     figsize: tuple[float, float] = (6.0, 5.0),
     dpi: float = 100,
 ) -> "Figure":
-    """Picture what a 2-D classifier predicts over the plane, with the data points on top.
+    """Picture what a 2-D classifier predicts over the plane, with the data points on top and a legend.
 
     Parameters
     ----------
@@ -212,6 +238,8 @@ def plot_decision_boundary(
         How a single output is read; "auto" treats it as a logit when any
         value lies outside [0, 1].
     title : str
+    class_names : sequence, optional
+        Names of the classes in the legend (default 0, 1, ...).
     figsize : (float, float), default (6, 5)
     dpi : float, default 100
 
@@ -230,6 +258,6 @@ def plot_decision_boundary(
     grid = predict_grid(model, grid_extent(points), resolution, output=output)
     figure = new_figure(figsize, dpi)
     ax = figure.add_subplot()
-    draw_boundary(ax, grid, points, labels)
+    draw_boundary(ax, grid, points, labels, class_names=class_names)
     ax.set_title(title)
     return finish(figure, path, dpi)

@@ -4,6 +4,7 @@ from zeronn.train.callbacks import Callback, EarlyStopping, LambdaCallback, Mode
 from zeronn.train.checkpoint import model_from_checkpoint, read_checkpoint, save_checkpoint
 from zeronn.train.fit import evaluate, fit, predict
 from zeronn.train.history import History
+from zeronn.train.lr_finder import LRFinderResult, lr_find
 from zeronn.train.nan_check import NonFiniteLossError
 from zeronn.train.trainer import Trainer
 
@@ -13,6 +14,8 @@ __all__ = [
     "evaluate",
     "predict",
     "History",
+    "lr_find",
+    "LRFinderResult",
     "Callback",
     "LambdaCallback",
     "EarlyStopping",

@@ -74,7 +74,8 @@ class Callback:
         """Called at the end of every epoch with that epoch's values."""
 
     def on_batch_begin(self, batch: int, logs: Optional[Logs] = None) -> None:
-        """Called before every training batch (counted from 0 within the epoch)."""
+        """Called before every training batch (counted from 0 within the epoch); ``logs`` holds the batch's
+        ``"size"`` and the batch itself, ``"x"`` and ``"y"`` (read them, do not change them)."""
 
     def on_batch_end(self, batch: int, logs: Optional[Logs] = None) -> None:
         """Called after every training step; ``logs`` holds the batch's ``"loss"`` and ``"size"``."""
@@ -235,10 +236,26 @@ class EarlyStopping(Callback):
         if self.wait >= self.patience:
             self.stopped_epoch = epoch
             self.trainer.stop_training = True
+            self.trainer.message(f"Epoch {epoch + 1}: early stopping: {self.monitor} has not improved for "
+                                 f"{self.wait} epoch(s) (best {self._best_text()})")
 
     def on_train_end(self, logs: Optional[Logs] = None) -> None:
         if self.restore_best_weights and self.best_weights is not None:
             self.model.load_state_dict(self.best_weights)
+            self.trainer.message(f"Restored the weights of epoch {self.restored_epoch}, the best one "
+                                 f"({self._best_text(with_epoch=False)})")
+
+    @property
+    def restored_epoch(self) -> Optional[int]:
+        """The epoch (counted from 1, as printed) whose weights ``restore_best_weights`` puts back, or None."""
+        if not self.restore_best_weights or self.best_weights is None or self.best_epoch is None:
+            return None
+        return self.best_epoch + 1
+
+    def _best_text(self, with_epoch: bool = True) -> str:
+        best = self._monitor.best
+        where = f" at epoch {self.best_epoch + 1}" if self.best_epoch is not None and with_epoch else ""
+        return f"{self.monitor} {best:.4g}{where}" if best is not None else "none yet"
 
     def state_dict(self) -> dict[str, Any]:
         return {

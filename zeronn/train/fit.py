@@ -8,9 +8,9 @@ from typing import Any, Optional, Sequence, Union
 import numpy as np
 
 from zeronn._validation import check_positive_int
-from zeronn.data.loader import as_sample_array
 from zeronn.nn.layer import Layer
 from zeronn.train.callbacks import Callback
+from zeronn.train.data_checks import check_data_pair, check_inputs
 from zeronn.train.history import History
 from zeronn.train.resolve import resolve_loss
 from zeronn.train.scoring import DEFAULT_METRICS, EVAL_BATCH_SIZE, resolve_metrics, run_predict, score
@@ -89,7 +89,7 @@ def evaluate(
     """
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a zeronn Layer, got {type(model).__name__}")
-    x, y = Trainer._arrays(x, y, "x", "y")
+    x, y = check_data_pair("evaluate", x, y)
     loss_fn = None if loss is None else resolve_loss(loss)
     return score(model, x, y, loss_fn, resolve_metrics(metrics, y, loss_fn),
                  batch_size=check_positive_int("batch_size", batch_size))
@@ -106,4 +106,4 @@ def predict(model: Layer, x: Any, *, batch_size: int = EVAL_BATCH_SIZE) -> np.nd
     """
     if not isinstance(model, Layer):
         raise TypeError(f"model must be a zeronn Layer, got {type(model).__name__}")
-    return run_predict(model, as_sample_array("x", x), batch_size=check_positive_int("batch_size", batch_size))
+    return run_predict(model, check_inputs("predict", x), batch_size=check_positive_int("batch_size", batch_size))

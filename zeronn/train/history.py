@@ -110,7 +110,7 @@ class History:
         with open(path, encoding="utf-8") as handle:
             try:
                 state = json.load(handle)
-            except ValueError as error:
+            except (ValueError, RecursionError) as error:
                 raise ValueError(f"{os.fspath(path)!r} is not a History JSON file: {error}") from None
         history = cls()
         try:
@@ -120,17 +120,17 @@ class History:
         return history
 
     def to_csv(self, path: PathLike) -> None:
-        """Write one row per epoch: ``epoch,loss,accuracy,...`` (epochs counted from 0)."""
+        """Write one row per epoch: ``epoch,loss,accuracy,...``, epochs counted from 1 as the console shows them."""
         keys = list(self.history)
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["epoch", *keys])
             for row, epoch in enumerate(self.epoch):
-                writer.writerow([epoch, *(repr(self.history[key][row]) for key in keys)])
+                writer.writerow([epoch + 1, *(repr(self.history[key][row]) for key in keys)])
 
     @classmethod
     def from_csv(cls, path: PathLike) -> "History":
-        """Read a file written by ``to_csv``."""
+        """Read a file written by ``to_csv`` (its epochs count from 1; ``History.epoch`` counts from 0)."""
         with open(path, encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         if not rows or not rows[0] or rows[0][0] != "epoch":
@@ -138,7 +138,7 @@ class History:
         keys = rows[0][1:]
         history = cls()
         try:
-            history.epoch = [int(row[0]) for row in rows[1:]]
+            history.epoch = [int(row[0]) - 1 for row in rows[1:]]
             history.history = {key: [float(row[i + 1]) for row in rows[1:]] for i, key in enumerate(keys)}
         except (ValueError, IndexError) as error:
             raise ValueError(f"{os.fspath(path)!r} is not a History CSV file: {error}") from None

@@ -73,7 +73,7 @@ def _watched_forward(model: Layer, x: np.ndarray) -> tuple[Optional[tuple[str, L
                 found.append((name, layer))
             return output
 
-        layer.forward = forward                      # an instance attribute shadows the method
+        object.__setattr__(layer, "forward", forward)    # an instance attribute shadows the method
         watched.append(layer)
 
     snapshot = _snapshot(model)

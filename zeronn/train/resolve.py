@@ -81,8 +81,6 @@ def resolve_scheduler(scheduler: Union[None, str, Callable[[Any], Any], Any], op
 
 def is_plateau_scheduler(scheduler: Any) -> bool:
     """True for ReduceLROnPlateau, whose ``step`` takes the monitored value."""
-    try:
-        from zeronn.optim.lr_scheduler import ReduceLROnPlateau
-    except ImportError:
-        return type(scheduler).__name__ == "ReduceLROnPlateau"
+    from zeronn.optim.lr_scheduler import ReduceLROnPlateau
+
     return isinstance(scheduler, ReduceLROnPlateau)

@@ -12,6 +12,7 @@ from zeronn.dtype import get_default_dtype
 from zeronn.grad_mode import no_grad
 from zeronn.metrics import accuracy, get_metric
 from zeronn.nn.layer import Layer
+from zeronn.train.data_checks import check_labels_fit_output
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -164,6 +165,8 @@ def score(
             for part in _batches(x, batch_size):
                 xb, yb = cast_batch(x[part], dtype), cast_target(y[part], dtype)
                 output = model(xb)
+                check_labels_fit_output("fit" if prefix else "evaluate", output, yb, "y_val" if prefix else "y",
+                                        offset=part.start)
                 totals.add(None if loss is None else float(loss(output, yb)), output, yb)
     finally:
         model.train(was_training)

@@ -9,12 +9,13 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 
-from zeronn._validation import check_in_range, check_positive_float, check_positive_int
-from zeronn.data.loader import DataLoader, as_sample_array
+from zeronn._validation import check_in_range, check_nonnegative_float, check_positive_float, check_positive_int
+from zeronn.data.loader import DataLoader, split_rows
 from zeronn.nn.layer import Layer
 from zeronn.random import global_rng
 from zeronn.train.callbacks import Callback
 from zeronn.train.checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
+from zeronn.train.data_checks import check_data_pair, check_inputs, check_validation_pair, split_point
 from zeronn.train.history import History
 from zeronn.train.nan_check import diagnose_non_finite
 from zeronn.train.progress import Progress, resolve_verbosity
@@ -143,7 +144,7 @@ class Trainer:
         if not isinstance(model, Layer):
             raise TypeError(f"model must be a zeronn Layer (e.g. nn.Sequential), got {type(model).__name__}")
         if lr is not None:
-            lr = check_positive_float("lr", lr)
+            lr = check_nonnegative_float("lr", lr)                 # 0 is allowed, as in PyTorch
         resolve_verbosity(verbose)                                  # checks the value now
         self.model = model
         self.loss = resolve_loss(loss)
@@ -161,6 +162,7 @@ class Trainer:
         self.epochs = 0
         self.stop_training = False
         self.log_keys: list[str] = []
+        self._progress: Optional[Progress] = None
 
     # ------------------------------------------------------------------ public API
     def fit(
@@ -209,7 +211,7 @@ class Trainer:
         loader = DataLoader(*train, batch_size=batch_size, shuffle=shuffle, rng=self.rng)
         metrics = resolve_metrics(self.metrics, train[1], self.loss)
         if resume_from is not None:
-            restore_checkpoint(self, read_checkpoint(resume_from), f"checkpoint {os.fspath(resume_from)!r}")
+            self.restore(resume_from)
         else:
             self.stop_training = False
         self.epochs = epochs
@@ -218,18 +220,32 @@ class Trainer:
 
     def evaluate(self, x: Any, y: Any, *, batch_size: int = EVAL_BATCH_SIZE) -> dict[str, float]:
         """Loss and metrics on ``(x, y)``, in eval mode under ``no_grad``."""
-        x, y = self._arrays(x, y, "x", "y")
+        x, y = self._arrays(x, y, "x", "y", "evaluate")
         return score(self.model, x, y, self.loss, resolve_metrics(self.metrics, y, self.loss),
                      batch_size=check_positive_int("batch_size", batch_size))
 
     def predict(self, x: Any, *, batch_size: int = EVAL_BATCH_SIZE) -> np.ndarray:
         """The model's outputs for ``x``, in eval mode under ``no_grad``."""
-        return run_predict(self.model, as_sample_array("x", x), batch_size=check_positive_int("batch_size",
+        return run_predict(self.model, check_inputs("predict", x), batch_size=check_positive_int("batch_size",
                                                                                               batch_size))
 
     def save_checkpoint(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Write the complete training state to ``path`` (atomically)."""
         save_checkpoint(self, path)
+
+    def restore(self, path: Union[str, "os.PathLike[str]"]) -> int:
+        """Load a checkpoint (a file, or the newest in a folder) into this trainer; return the epochs done.
+
+        Everything is checked before anything changes.  A following ``fit``
+        (without ``resume_from``) continues from there.
+        """
+        restore_checkpoint(self, read_checkpoint(path), f"checkpoint {os.fspath(path)!r}")
+        return self.epoch
+
+    def message(self, text: str) -> None:
+        """Print a line between the progress lines (used by callbacks such as ``EarlyStopping``)."""
+        if self._progress is not None:
+            self._progress.message(text)
 
     def learning_rate(self) -> Optional[float]:
         """The current learning rate of the optimizer's first parameter group (None if it has no groups)."""
@@ -240,15 +256,9 @@ class Trainer:
 
     # ------------------------------------------------------------------ data
     @staticmethod
-    def _arrays(x: Any, y: Any, x_name: str, y_name: str) -> Arrays:
-        x = as_sample_array(x_name, x)
-        if y is None:
-            raise ValueError(f"training and evaluation need targets: {y_name} is None")
-        y = as_sample_array(y_name, y)
-        if len(x) != len(y):
-            raise ValueError(f"{x_name} and {y_name} must have the same number of samples, "
-                             f"got {len(x)} inputs and {len(y)} targets")
-        return x, y
+    def _arrays(x: Any, y: Any, x_name: str, y_name: str, where: str = "fit") -> Arrays:
+        # real numbers, same length, not empty, no NaN/inf (a dataset of (inputs, targets) pairs: two views)
+        return check_data_pair(where, x, y, x_name, y_name)
 
     def _prepare_data(self, x: Any, y: Any, validation_data: Any,
                       validation_split: float) -> tuple[Arrays, Optional[Arrays]]:
@@ -257,15 +267,13 @@ class Trainer:
         if validation_data is not None:
             if validation_split > 0:
                 raise ValueError("give validation_data or validation_split, not both")
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise TypeError("validation_data must be a pair (x_val, y_val)")
-            return (x, y), self._arrays(*validation_data, "x_val", "y_val")
+            x_val, y_val = check_validation_pair("fit", validation_data)
+            return (x, y), self._arrays(x_val, y_val, "x_val", "y_val")
         if validation_split == 0:
             return (x, y), None
-        split_at = len(x) - math.ceil(round(len(x) * validation_split, 9))   # ceil(split * n) for validation
-        if split_at <= 0 or split_at == len(x):
-            raise ValueError(f"validation_split={validation_split} leaves an empty part of {len(x)} samples")
-        return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
+        split_at = split_point("fit", len(x), validation_split)              # ceil(split * n) for validation
+        return ((split_rows(x, 0, split_at), split_rows(y, 0, split_at)),     # views: nothing is copied
+                (split_rows(x, split_at), split_rows(y, split_at)))
 
     def _log_keys(self, metrics: list[tuple[str, Any]], has_validation: bool) -> list[str]:
         names = [name for name, _ in metrics]
@@ -279,11 +287,11 @@ class Trainer:
     # ------------------------------------------------------------------ the loop
     def _run(self, loader: DataLoader, metrics: list[tuple[str, Any]], validation: Optional[Arrays]) -> History:
         model = self.model
-        was_training, needed_input_grad = model.training, model.needs_input_grad
+        was_training = model.training
         progress = Progress(self.verbose, epochs=self.epochs, batches=len(loader))
+        self._progress = progress
         for callback in self.callbacks:
             callback.set_trainer(self)
-        model.needs_input_grad = False              # the data needs no gradient: the first layer skips it
         try:
             self._call("on_train_begin", {})
             progress.train_begin(self.epoch)
@@ -302,12 +310,13 @@ class Trainer:
                 self.history.append(epoch, logs)
                 self._step_scheduler(logs)
                 self.epoch += 1
+                progress.hold()                         # callback messages follow the epoch's line
                 self._call("on_epoch_end", epoch, logs)
                 progress.epoch_end(epoch, logs, last=self.epoch >= self.epochs or self.stop_training)
             self._call("on_train_end", {"epochs": self.epoch})
-        finally:
+        finally:                                    # also after Ctrl-C: the weights so far stay in the model
             progress.close()
-            model.needs_input_grad = needed_input_grad
+            self._progress = None
             model.train(was_training)
         return self.history
 
@@ -323,7 +332,7 @@ class Trainer:
         for batch, (xb, yb) in enumerate(loader):
             xb, yb = cast_batch(xb, dtype), cast_target(yb, dtype)
             for callback in begin_hooks:
-                callback.on_batch_begin(batch, {"size": len(xb)})
+                callback.on_batch_begin(batch, {"size": len(xb), "x": xb, "y": yb})   # the batch, e.g. for Doctor
             output = model(xb)                                   # forward
             value = float(loss_fn(output, yb))                   # the batch loss
             if not math.isfinite(value):
@@ -333,7 +342,7 @@ class Trainer:
             totals.add(value, output, yb)
             optimizer.zero_grad()
             model.backward(loss_fn.backward())                   # fills every parameter's .grad
-            if parameters is not None:
+            if parameters is not None and self.clip_grad_norm is not None:
                 from zeronn.optim import clip_grad_norm_
 
                 clip_grad_norm_(parameters, self.clip_grad_norm)

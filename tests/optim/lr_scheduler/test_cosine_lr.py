@@ -33,7 +33,10 @@ def test_resume():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [(dict(T_max=0), "T_max must be a positive integer"), (dict(T_max=5, eta_min=-1.0), "Invalid eta_min value")],
+    [
+        (dict(T_max=0), r"Invalid T_max value: 0 \(expected an integer >= 1\)"),
+        (dict(T_max=5, eta_min=-1.0), "Invalid eta_min value"),
+    ],
 )
 def test_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):

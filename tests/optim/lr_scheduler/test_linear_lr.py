@@ -32,7 +32,7 @@ def test_resume():
         (dict(start_factor=0.0), r"Invalid start_factor value: 0.0 \(expected a number in \(0.0, 1.0\]\)"),
         (dict(start_factor=1.5), "Invalid start_factor value: 1.5"),
         (dict(end_factor=-0.1), "Invalid end_factor value: -0.1"),
-        (dict(total_iters=0), "total_iters must be a positive integer"),
+        (dict(total_iters=0), r"Invalid total_iters value: 0 \(expected an integer >= 1\)"),
     ],
 )
 def test_errors(kwargs, message):

@@ -69,10 +69,10 @@ def test_accepts_numpy_scalars():
         (dict(factor=1.0), r"Invalid factor value: 1.0 \(expected a number in \(0.0, 1.0\)\)"),
         (dict(mode="minimum"), "Unknown mode 'minimum'; valid choices are: max, min"),
         (dict(threshold_mode="relative"), "Unknown threshold_mode 'relative'; valid choices are: abs, rel"),
-        (dict(patience=-1), "patience must be a non-negative integer"),
-        (dict(cooldown=1.5), "cooldown must be a non-negative integer"),
+        (dict(patience=-1), r"Invalid patience value: -1 \(expected an integer >= 0\)"),
+        (dict(cooldown=1.5), r"Invalid cooldown value: 1.5 \(expected an integer >= 0, got float\)"),
         (dict(min_lr=[0.1]), "expected 2 min_lrs"),
-        (dict(min_lr=-1.0), "Invalid min_lr value"),
+        (dict(min_lr=-1.0), r"Invalid min_lrs\[0\]: -1.0 \(expected a number >= 0\)"),
     ],
 )
 def test_errors(kwargs, message):

@@ -55,7 +55,8 @@ def test_load_state_dict_restores_arguments_like_torch():
     [
         (lambda s: s.pop("gamma"), r"missing \['gamma'\]"),
         (lambda s: s.__setitem__("T_max", 3), r"unknown \['T_max'\]\); was it saved by a different scheduler\?"),
-        (lambda s: s.__setitem__("base_lrs", [0.1]), "'base_lrs' must list one rate per parameter group"),
+        (lambda s: s.__setitem__("base_lrs", [0.1]),
+         r"StepLR.load_state_dict: Invalid base_lrs \(one rate per parameter group\): \[0.1\] \(expected a list of 2"),
     ],
 )
 def test_load_state_dict_errors(change, message):
@@ -89,3 +90,30 @@ def test_lrs_are_python_floats():
     scheduler.step()
     assert type(optimizer.param_groups[0]["lr"]) is float
     assert all(type(lr) is float for lr in scheduler.get_last_lr())
+
+
+@pytest.mark.parametrize(
+    "key, value, error, message",
+    [
+        ("last_epoch", "abc", TypeError, r"Invalid last_epoch value: 'abc' \(expected an integer >= -1, got str\)"),
+        ("last_epoch", -5, ValueError, r"Invalid last_epoch value: -5"),
+        ("gamma", -2.0, ValueError, r"Invalid gamma value: -2.0 \(expected a number > 0\)"),
+        ("step_size", 0, ValueError, r"Invalid step_size value: 0 \(expected an integer >= 1\)"),
+        ("last_lr", [0.1, float("nan")], ValueError, r"Invalid last_lr\[1\]: nan"),
+    ],
+)
+def test_validate_state_dict_refuses_bad_values_and_changes_nothing(key, value, error, message):
+    state = StepLR(zeronn_optimizer(), step_size=2).state_dict()
+    state[key] = value
+    target = StepLR(zeronn_optimizer(), step_size=3, gamma=0.5)
+    before = target.state_dict()
+    for method in (target.validate_state_dict, target.load_state_dict):
+        with pytest.raises(error, match=r"^StepLR.load_state_dict: " + message):
+            method(state)
+        assert target.state_dict() == before
+
+
+def test_subclass_states_its_arguments_once():
+    assert StepLR.hyperparameter_names == ("step_size", "gamma")
+    assert set(StepLR(zeronn_optimizer(), step_size=2).state_dict()) == {
+        "last_epoch", "base_lrs", "last_lr", "step_size", "gamma"}

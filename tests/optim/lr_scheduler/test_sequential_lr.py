@@ -44,7 +44,8 @@ def test_errors():
     step = StepLR(optimizer, step_size=2)
     with pytest.raises(ValueError, match="one milestone fewer than schedulers"):
         SequentialLR(optimizer, [step, ExponentialLR(optimizer, 0.9)], milestones=[])
-    with pytest.raises(ValueError, match="milestones must be increasing epochs >= 1"):
+    message = r"Invalid milestones value: \[5, 3\] \(expected a list of integers >= 1, increasing\)"
+    with pytest.raises(ValueError, match=message):
         SequentialLR(optimizer, [step, step, step], milestones=[5, 3])
     with pytest.raises(TypeError, match="scheduler 1 is ReduceLROnPlateau"):
         SequentialLR(optimizer, [step, ReduceLROnPlateau(optimizer)], milestones=[3])

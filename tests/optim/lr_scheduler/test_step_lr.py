@@ -25,8 +25,8 @@ def test_default_gamma_and_resume():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(step_size=0), "step_size must be a positive integer, got 0"),
-        (dict(step_size=2.5), "step_size must be a positive integer, got 2.5"),
+        (dict(step_size=0), r"Invalid step_size value: 0 \(expected an integer >= 1\)"),
+        (dict(step_size=2.5), r"Invalid step_size value: 2.5 \(expected an integer >= 1, got float\)"),
         (dict(step_size=2, gamma=0), r"Invalid gamma value: 0 \(expected a number > 0\)"),
     ],
 )

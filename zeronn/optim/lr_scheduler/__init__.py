@@ -12,6 +12,7 @@ from zeronn.optim.lr_scheduler.cosine_lr import CosineAnnealingLR
 from zeronn.optim.lr_scheduler.exponential_lr import ExponentialLR
 from zeronn.optim.lr_scheduler.linear_lr import LinearLR
 from zeronn.optim.lr_scheduler.multistep_lr import MultiStepLR
+from zeronn.optim.lr_scheduler.onecycle import OneCycleLR
 from zeronn.optim.lr_scheduler.plateau import ReduceLROnPlateau
 from zeronn.optim.lr_scheduler.scheduler import LRScheduler
 from zeronn.optim.lr_scheduler.sequential_lr import SequentialLR
@@ -21,6 +22,7 @@ __all__ = [
     "LRScheduler",
     "StepLR",
     "MultiStepLR",
+    "OneCycleLR",
     "ExponentialLR",
     "CosineAnnealingLR",
     "LinearLR",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from zeronn._validation import check_nonnegative_float, check_positive_int
+from zeronn._validation import Interval
 from zeronn.optim.lr_scheduler.scheduler import LRScheduler
 from zeronn.optim.optimizer import Optimizer
 
@@ -39,11 +39,15 @@ class CosineAnnealingLR(LRScheduler):
         Lowest learning rate, >= 0.
     """
 
-    hyperparameter_names = ("T_max", "eta_min")
+    _parameter_constraints = {
+        "T_max": Interval(1, None, closed="left", integer=True),
+        "eta_min": Interval(0, None, closed="left"),
+    }
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
-        self.T_max = check_positive_int("T_max", T_max)
-        self.eta_min = check_nonnegative_float("eta_min", eta_min)
+        self.T_max: int
+        self.eta_min: float
+        self._set_hyperparameters(T_max=T_max, eta_min=eta_min)
         super().__init__(optimizer)
 
     def _next_lrs(self) -> list[float]:

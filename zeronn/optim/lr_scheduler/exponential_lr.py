@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zeronn._validation import check_positive_float
+from zeronn._validation import Interval
 from zeronn.optim.lr_scheduler.scheduler import LRScheduler
 from zeronn.optim.optimizer import Optimizer
 
@@ -26,10 +26,11 @@ class ExponentialLR(LRScheduler):
         Factor applied every epoch, > 0 (e.g. 0.95).
     """
 
-    hyperparameter_names = ("gamma",)
+    _parameter_constraints = {"gamma": Interval(0, None, closed="neither")}
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        self.gamma = check_positive_float("gamma", gamma)
+        self.gamma: float
+        self._set_hyperparameters(gamma=gamma)
         super().__init__(optimizer)
 
     def _next_lrs(self) -> list[float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zeronn._validation import check_in_range, check_positive_int
+from zeronn._validation import Interval
 from zeronn.optim.lr_scheduler.scheduler import LRScheduler
 from zeronn.optim.optimizer import Optimizer
 
@@ -37,7 +37,11 @@ class LinearLR(LRScheduler):
         Number of epochs the change takes, >= 1.
     """
 
-    hyperparameter_names = ("start_factor", "end_factor", "total_iters")
+    _parameter_constraints = {
+        "start_factor": Interval(0.0, 1.0, closed="right"),
+        "end_factor": Interval(0.0, 1.0, closed="both"),
+        "total_iters": Interval(1, None, closed="left", integer=True),
+    }
 
     def __init__(
         self,
@@ -46,9 +50,10 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         total_iters: int = 5,
     ) -> None:
-        self.start_factor = check_in_range("start_factor", start_factor, 0.0, 1.0, low_inclusive=False)
-        self.end_factor = check_in_range("end_factor", end_factor, 0.0, 1.0)
-        self.total_iters = check_positive_int("total_iters", total_iters)
+        self.start_factor: float
+        self.end_factor: float
+        self.total_iters: int
+        self._set_hyperparameters(start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
         super().__init__(optimizer)
 
     def _next_lrs(self) -> list[float]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
-from zeronn._validation import check_positive_float
+from zeronn._validation import Interval, ListOf
 from zeronn.optim.lr_scheduler.scheduler import LRScheduler
 from zeronn.optim.optimizer import Optimizer
 
@@ -33,11 +32,18 @@ class MultiStepLR(LRScheduler):
         Factor applied at each milestone, > 0.
     """
 
-    hyperparameter_names = ("milestones", "gamma")
+    _parameter_constraints = {
+        "milestones": ListOf(Interval(1, None, closed="left", integer=True), nonempty=True, sort=True,
+                             example="milestones=[30, 80]"),
+        "gamma": Interval(0, None, closed="neither"),
+    }
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1) -> None:
-        self.milestones = _check_milestones(milestones)
-        self.gamma = check_positive_float("gamma", gamma)
+        self.milestones: list[int]
+        self.gamma: float
+        one_pass = isinstance(milestones, Iterable) and not isinstance(milestones, (list, tuple, str, bytes))
+        as_list = list(milestones) if one_pass else milestones       # e.g. a range or a generator
+        self._set_hyperparameters(milestones=as_list, gamma=gamma)
         super().__init__(optimizer)
 
     def _next_lrs(self) -> list[float]:
@@ -47,12 +53,3 @@ class MultiStepLR(LRScheduler):
             return lrs
         return [lr * self.gamma**count for lr in lrs]
 
-
-def _check_milestones(milestones: Iterable[int]) -> list[int]:
-    """Return the milestones as a sorted list of ints >= 1, or raise."""
-    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
-        raise TypeError(f"milestones must be a list of epochs (ints >= 1), got {milestones!r}")
-    values = list(milestones)
-    if not values or not all(isinstance(m, numbers.Integral) and not isinstance(m, bool) and m >= 1 for m in values):
-        raise ValueError(f"milestones must be a non-empty list of epochs (ints >= 1), got {milestones!r}")
-    return sorted(int(m) for m in values)

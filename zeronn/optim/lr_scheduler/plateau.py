@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, Union
 
-from zeronn._validation import check_choice, check_in_range, check_nonnegative_float, check_nonnegative_int
-from zeronn.optim.lr_scheduler.scheduler import LRScheduler, check_state_keys
+from zeronn._validation import Constraint, Interval, ListOf, Options
+from zeronn.optim.lr_scheduler.scheduler import RATE, LRScheduler, _check_optimizer
 from zeronn.optim.optimizer import Optimizer
 
 __all__ = ["ReduceLROnPlateau"]
@@ -53,11 +53,23 @@ class ReduceLROnPlateau(LRScheduler):
         A reduction smaller than this is skipped, >= 0.
     """
 
-    hyperparameter_names = (
-        "mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "min_lrs", "eps",
-    )
+    _parameter_constraints = {
+        "mode": Options("min", "max"),
+        "factor": Interval(0.0, 1.0, closed="neither"),
+        "patience": Interval(0, None, closed="left", integer=True),
+        "threshold": Interval(0, None, closed="left"),
+        "threshold_mode": Options("rel", "abs"),
+        "cooldown": Interval(0, None, closed="left", integer=True),
+        "min_lrs": ListOf(RATE),
+        "eps": Interval(0, None, closed="left"),
+    }
     #: What changes as the metric comes in (saved by ``state_dict`` too).
-    counter_names = ("best", "num_bad_epochs", "cooldown_counter")
+    _counter_constraints: dict[str, Constraint] = {
+        "best": Interval(None, None, allow_infinite=True),
+        "num_bad_epochs": Interval(0, None, closed="left", integer=True),
+        "cooldown_counter": Interval(0, None, closed="left", integer=True),
+    }
+    counter_names = tuple(_counter_constraints)
 
     def __init__(
         self,
@@ -71,20 +83,18 @@ class ReduceLROnPlateau(LRScheduler):
         min_lr: Union[float, list[float]] = 0.0,
         eps: float = 1e-8,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"ReduceLROnPlateau expects a zeronn.optim optimizer (e.g. SGD(model.parameters())), "
-                f"got {type(optimizer).__name__}"
-            )
-        self.optimizer = optimizer
-        self.mode = check_choice("mode", mode, ("min", "max"))
-        self.factor = check_in_range("factor", factor, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
-        self.patience = check_nonnegative_int("patience", patience)
-        self.threshold = check_nonnegative_float("threshold", threshold)
-        self.threshold_mode = check_choice("threshold_mode", threshold_mode, ("rel", "abs"))
-        self.cooldown = check_nonnegative_int("cooldown", cooldown)
-        self.min_lrs = _check_min_lrs(min_lr, len(optimizer.param_groups))
-        self.eps = check_nonnegative_float("eps", eps)
+        self.optimizer = _check_optimizer(self, optimizer)
+        self.mode: str
+        self.factor: float
+        self.patience: int
+        self.threshold: float
+        self.threshold_mode: str
+        self.cooldown: int
+        self.min_lrs: list[float]
+        self.eps: float
+        min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * len(optimizer.param_groups)
+        self._set_hyperparameters(mode=mode, factor=factor, patience=patience, threshold=threshold,
+                                  threshold_mode=threshold_mode, cooldown=cooldown, min_lrs=min_lrs, eps=eps)
         self.base_lrs = self._current_lrs()
         self.last_epoch = 0
         self._last_lr = self._current_lrs()
@@ -127,13 +137,14 @@ class ReduceLROnPlateau(LRScheduler):
         state.update({name: getattr(self, name) for name in self.counter_names})
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        expected = {"last_epoch", "base_lrs", "last_lr", *self.hyperparameter_names, *self.counter_names}
-        check_state_keys(self, state_dict, expected)
-        LRScheduler.load_state_dict(self, {k: v for k, v in state_dict.items() if k not in self.counter_names})
-        self.best = float(state_dict["best"])
-        self.num_bad_epochs = int(state_dict["num_bad_epochs"])
-        self.cooldown_counter = int(state_dict["cooldown_counter"])
+    def _check_combination(self, values: dict[str, Any]) -> None:
+        groups = len(self.optimizer.param_groups)
+        if len(values["min_lrs"]) != groups:
+            raise ValueError(f"ReduceLROnPlateau: expected {groups} min_lrs (one per parameter group), "
+                             f"got {len(values['min_lrs'])}")
+
+    def _state_constraints(self) -> dict[str, Constraint]:
+        return {**super()._state_constraints(), **self._counter_constraints}
 
     def _is_better(self, current: float) -> bool:
         if self.mode == "min" and self.threshold_mode == "rel":
@@ -165,10 +176,3 @@ class ReduceLROnPlateau(LRScheduler):
     def _next_lrs(self) -> list[float]:  # pragma: no cover - step() is overridden
         raise RuntimeError("ReduceLROnPlateau computes its rates in step(metric)")
 
-
-def _check_min_lrs(min_lr: Any, groups: int) -> list[float]:
-    if isinstance(min_lr, (list, tuple)):
-        if len(min_lr) != groups:
-            raise ValueError(f"expected {groups} min_lrs (one per parameter group), got {len(min_lr)}")
-        return [check_nonnegative_float("min_lr", value) for value in min_lr]
-    return [check_nonnegative_float("min_lr", min_lr)] * groups

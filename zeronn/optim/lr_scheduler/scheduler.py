@@ -17,11 +17,18 @@ gives the closed form the rule follows when nothing else touches the rate.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from zeronn._validation import Constraint, Interval, ListOf, check_parameters, check_state_keys
 from zeronn.optim.optimizer import Optimizer
 
-__all__ = ["LRScheduler", "check_state_keys"]
+__all__ = ["LRScheduler", "RATE", "EPOCH"]
+
+#: A learning rate a scheduler may set or save: a number >= 0.
+RATE = Interval(0, None, closed="left")
+#: ``last_epoch`` as saved: the number of ``step()`` calls so far (-1: a scheduler of a
+#: ``SequentialLR`` whose turn has not come yet).
+EPOCH = Interval(-1, None, closed="left", integer=True)
 
 
 class LRScheduler:
@@ -39,22 +46,29 @@ class LRScheduler:
 
     Notes
     -----
-    A subclass implements ``_next_lrs()`` (the rates for epoch ``last_epoch``,
-    computed from the current ones) and lists its constructor arguments in
-    ``hyperparameter_names`` so that ``state_dict`` saves them.  The
-    constructor performs step 0, which sets the starting rate.
+    A subclass states its constructor arguments once, in
+    ``_parameter_constraints`` (name -> ``zeronn._validation`` constraint);
+    its ``__init__`` passes them to ``_set_hyperparameters`` (which checks
+    them and sets them as attributes) before calling ``LRScheduler.__init__``.
+    The same constraints check every state dict loaded later, and
+    ``state_dict`` saves them (``hyperparameter_names`` lists them).  It
+    implements ``_next_lrs()`` (the rates for epoch ``last_epoch``, computed
+    from the current ones).  The constructor performs step 0, which sets the
+    starting rate.
     """
 
-    #: Constructor arguments saved by ``state_dict`` (besides the common state).
-    hyperparameter_names: tuple[str, ...] = ()
+    #: Each constructor argument and what it may be (stated once; see Notes).
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {}
+    #: Constructor arguments saved by ``state_dict`` (set from ``_parameter_constraints``).
+    hyperparameter_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_parameter_constraints" in vars(cls):
+            cls.hyperparameter_names = tuple(cls._parameter_constraints)
 
     def __init__(self, optimizer: Optimizer) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(self).__name__} expects a zeronn.optim optimizer (e.g. SGD(model.parameters())), "
-                f"got {type(optimizer).__name__}"
-            )
-        self.optimizer = optimizer
+        self.optimizer = _check_optimizer(self, optimizer)
         for group in optimizer.param_groups:
             group.setdefault("initial_lr", group["lr"])
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
@@ -70,6 +84,24 @@ class LRScheduler:
     def _lrs_at_start(self) -> list[float]:
         """Return the rates of epoch 0 from ``base_lrs`` (used when ``SequentialLR`` hands over)."""
         return list(self.base_lrs)
+
+    def _set_hyperparameters(self, **values: Any) -> None:
+        """Check the constructor's arguments against ``_parameter_constraints`` and set them as attributes."""
+        checked = check_parameters(self._parameter_constraints, values, owner=type(self).__name__)
+        self._check_combination(checked)
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+    def _check_combination(self, values: dict[str, Any]) -> None:
+        """Raise for arguments that are valid one by one but not together (nothing by default)."""
+
+    def _state_constraints(self) -> dict[str, Constraint]:
+        """What each entry of this scheduler's state dict may be."""
+        groups = len(self.optimizer.param_groups)
+        common: dict[str, Constraint] = {"last_epoch": EPOCH}
+        for key in ("base_lrs", "last_lr"):
+            common[key] = ListOf(RATE, length=groups, label=f"{key} (one rate per parameter group)")
+        return {**common, **self._parameter_constraints}
 
     # ------------------------------------------------------------------ public
     def step(self) -> None:
@@ -88,26 +120,40 @@ class LRScheduler:
         state.update({name: _copy(getattr(self, name)) for name in self.hyperparameter_names})
         return state
 
+    def validate_state_dict(self, state_dict: Any) -> None:
+        """Check ``state_dict`` fits this scheduler, raising ``ValueError``/``TypeError``; change nothing.
+
+        Checked: the keys, ``last_epoch`` (an integer >= -1), one rate >= 0
+        per parameter group in ``base_lrs`` and ``last_lr``, and every
+        argument with the constructor's constraints.
+        """
+        self._restored(state_dict)
+
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what ``state_dict`` saved (arguments included, as PyTorch does).
 
-        The optimizer's rates are not touched: load the optimizer's own state
-        dict for those.
+        ``validate_state_dict`` runs first: a state dict that does not fit
+        raises and leaves the scheduler as it was.  The optimizer's rates are
+        not touched: load the optimizer's own state dict for those.
         """
-        expected = {"last_epoch", "base_lrs", "last_lr", *self.hyperparameter_names}
-        check_state_keys(self, state_dict, expected)
-        groups = len(self.optimizer.param_groups)
-        for key in ("base_lrs", "last_lr"):
-            if not isinstance(state_dict[key], list) or len(state_dict[key]) != groups:
-                raise ValueError(
-                    f"{type(self).__name__}.load_state_dict: {key!r} must list one rate per parameter group "
-                    f"({groups}), got {state_dict[key]!r}"
-                )
-        self.last_epoch = int(state_dict["last_epoch"])
-        self.base_lrs = list(state_dict["base_lrs"])
-        self._last_lr = list(state_dict["last_lr"])
-        for name in self.hyperparameter_names:
-            setattr(self, name, _copy(state_dict[name]))
+        for name, value in self._restored(state_dict).items():
+            setattr(self, "_last_lr" if name == "last_lr" else name, value)
+
+    def _restored(self, state_dict: Any) -> dict[str, Any]:
+        """The checked values of ``state_dict`` (by state-dict key), without touching this scheduler."""
+        name = type(self).__name__
+        where = f"{name}.load_state_dict"
+        constraints = self._state_constraints()
+        unchecked = [key for key in self.hyperparameter_names if key not in constraints]
+        check_state_keys(where, state_dict, [*constraints, *unchecked],
+                         hint="; was it saved by a different scheduler?")
+        try:
+            values = check_parameters(constraints, {key: state_dict[key] for key in constraints}, owner=name)
+            self._check_combination({key: values[key] for key in self._parameter_constraints})
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+        values.update({key: _copy(state_dict[key]) for key in unchecked})
+        return values
 
     def __repr__(self) -> str:
         arguments = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.hyperparameter_names)
@@ -136,18 +182,13 @@ class LRScheduler:
             )
 
 
-def check_state_keys(owner: Any, state_dict: Any, expected: set[str]) -> None:
-    """Raise ``ValueError`` unless ``state_dict`` is a dict with exactly the keys ``expected``."""
-    name = type(owner).__name__
-    if not isinstance(state_dict, dict):
-        raise ValueError(f"{name}.load_state_dict expects a dict, got {type(state_dict).__name__}")
-    missing = sorted(expected - set(state_dict))
-    unknown = sorted(set(state_dict) - expected)
-    if missing or unknown:
-        raise ValueError(
-            f"{name}.load_state_dict: the state dict does not fit {name} (missing {missing or 'nothing'}, "
-            f"unknown {unknown or 'nothing'}); was it saved by a different scheduler?"
+def _check_optimizer(owner: Any, optimizer: Any) -> Optimizer:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"{type(owner).__name__} expects a zeronn.optim optimizer (e.g. SGD(model.parameters())), "
+            f"got {type(optimizer).__name__}"
         )
+    return optimizer
 
 
 def _copy(value: Any) -> Any:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import bisect
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
+from zeronn._validation import Constraint, Interval, ListOf
 from zeronn.optim.lr_scheduler.plateau import ReduceLROnPlateau
-from zeronn.optim.lr_scheduler.scheduler import LRScheduler, check_state_keys
+from zeronn.optim.lr_scheduler.scheduler import LRScheduler, _check_optimizer
 from zeronn.optim.optimizer import Optimizer
 
 __all__ = ["SequentialLR"]
@@ -35,12 +35,15 @@ class SequentialLR(LRScheduler):
         ``len(schedulers) - 1`` increasing epochs >= 1.
     """
 
+    _parameter_constraints = {
+        "milestones": ListOf(Interval(1, None, closed="left", integer=True), increasing=True),
+    }
+
     def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler], milestones: Sequence[int]) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"SequentialLR expects a zeronn.optim optimizer, got {type(optimizer).__name__}")
+        self.optimizer = _check_optimizer(self, optimizer)
         self._schedulers = _check_schedulers(optimizer, schedulers)
-        self.milestones = _check_milestones(milestones, len(self._schedulers))
-        self.optimizer = optimizer
+        self.milestones: list[int]
+        self._set_hyperparameters(milestones=list(milestones) if isinstance(milestones, range) else milestones)
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         for group in optimizer.param_groups:                 # undo the first step each scheduler made when built
             group["lr"] = group["initial_lr"]
@@ -76,20 +79,35 @@ class SequentialLR(LRScheduler):
             "schedulers": [scheduler.state_dict() for scheduler in self._schedulers],
         }
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        check_state_keys(self, state_dict, {"last_epoch", "base_lrs", "last_lr", "milestones", "schedulers"})
-        saved = state_dict["schedulers"]
-        if not isinstance(saved, list) or len(saved) != len(self._schedulers):
+    def _check_combination(self, values: dict[str, Any]) -> None:
+        count = len(self._schedulers)
+        if len(values["milestones"]) != count - 1:
             raise ValueError(
-                f"SequentialLR.load_state_dict: expected the states of {len(self._schedulers)} schedulers, "
-                f"got {len(saved) if isinstance(saved, list) else saved!r}"
+                f"SequentialLR expects one milestone fewer than schedulers: {count} schedulers need {count - 1} "
+                f"milestone(s), got {values['milestones']!r}"
             )
-        for scheduler, scheduler_state in zip(self._schedulers, saved):
-            scheduler.load_state_dict(scheduler_state)
-        self.last_epoch = int(state_dict["last_epoch"])
-        self.base_lrs = list(state_dict["base_lrs"])
-        self._last_lr = list(state_dict["last_lr"])
-        self.milestones = list(state_dict["milestones"])
+
+    def _state_constraints(self) -> dict[str, Constraint]:
+        constraints = super()._state_constraints()
+        constraints["schedulers"] = ListOf(_AnyState(), length=len(self._schedulers))
+        return constraints
+
+    def _restored(self, state_dict: Any) -> dict[str, Any]:
+        values = super()._restored(state_dict)
+        for number, (scheduler, saved) in enumerate(zip(self._schedulers, values["schedulers"])):
+            try:
+                scheduler.validate_state_dict(saved)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"SequentialLR.load_state_dict: scheduler {number}: {error}") from None
+        return values
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore every scheduler and the hand-over state; everything is checked before anything changes."""
+        values = self._restored(state_dict)
+        for scheduler, saved in zip(self._schedulers, values.pop("schedulers")):
+            scheduler.load_state_dict(saved)
+        for name, value in values.items():
+            setattr(self, "_last_lr" if name == "last_lr" else name, value)
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(scheduler) for scheduler in self._schedulers)
@@ -110,14 +128,14 @@ def _check_schedulers(optimizer: Optimizer, schedulers: Any) -> list[LRScheduler
     return list(schedulers)
 
 
-def _check_milestones(milestones: Any, count: int) -> list[int]:
-    values = list(milestones) if isinstance(milestones, Sequence) else None
-    if values is None or len(values) != count - 1:
-        raise ValueError(
-            f"SequentialLR expects one milestone fewer than schedulers: {count} schedulers need {count - 1} "
-            f"milestone(s), got {milestones!r}"
-        )
-    ok = all(isinstance(m, numbers.Integral) and not isinstance(m, bool) and m >= 1 for m in values)
-    if not ok or values != sorted(set(values)):
-        raise ValueError(f"SequentialLR milestones must be increasing epochs >= 1, got {milestones!r}")
-    return [int(m) for m in values]
+
+class _AnyState(Constraint):
+    """A scheduler's own state dict (checked by that scheduler)."""
+
+    def describe(self) -> str:
+        return "a scheduler state dict"
+
+    def check(self, name: str, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise self._type_error(name, value)
+        return value

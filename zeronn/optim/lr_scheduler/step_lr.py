@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zeronn._validation import check_positive_float, check_positive_int
+from zeronn._validation import Interval
 from zeronn.optim.lr_scheduler.scheduler import LRScheduler
 from zeronn.optim.optimizer import Optimizer
 
@@ -31,11 +31,15 @@ class StepLR(LRScheduler):
         Factor applied at each decay, > 0.
     """
 
-    hyperparameter_names = ("step_size", "gamma")
+    _parameter_constraints = {
+        "step_size": Interval(1, None, closed="left", integer=True),
+        "gamma": Interval(0, None, closed="neither"),
+    }
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        self.step_size = check_positive_int("step_size", step_size)
-        self.gamma = check_positive_float("gamma", gamma)
+        self.step_size: int
+        self.gamma: float
+        self._set_hyperparameters(step_size=step_size, gamma=gamma)
         super().__init__(optimizer)
 
     def _next_lrs(self) -> list[float]:

@@ -1,0 +1,229 @@
+"""Kernels: the few functions where ZeroNN's speed lives, behind one switch.
+
+Layers write their math once, at textbook length, and call a named kernel
+where speed needs a different algorithm (``kernels.im2col``,
+``kernels.maxpool2d_forward``, ...).  Every kernel exists in the NumPy
+backend, which is always available and is the reference; the optional
+``fast`` backend (``pip install zeronn[fast]``, numba) compiles the
+element-wise and pooling kernels into explicit loops.  The layer never knows
+which one ran: ``tests/kernels/`` checks that both compute the same thing.
+
+    >>> import zeronn
+    >>> zeronn.get_backend()
+    'numpy'
+    >>> zeronn.set_backend("fast")          # doctest: +SKIP   (needs numba)
+
+The environment variable ``ZERONN_BACKEND`` ("numpy" or "fast") chooses the
+backend when zeronn is imported; the default is "numpy".
+
+A backend is a module with one function per name in ``KERNELS`` and a
+``NAME``.  The fast backend reuses NumPy functions where NumPy is already at
+memory or BLAS speed (im2col, col2im, the products); a GPU backend (CuPy)
+would be another such module.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import time
+from types import ModuleType
+from typing import Any, Optional
+
+import numpy as np
+
+from zeronn.kernels import numpy_backend
+
+__all__ = [
+    "BACKENDS",
+    "KERNELS",
+    "set_backend",
+    "get_backend",
+    "backend_info",
+    "output_size",
+    "window_slices",
+    "im2col",
+    "col2im",
+    "matmul_transposed",
+    "relu_forward",
+    "relu_backward",
+    "column_sum",
+    "maxpool2d_forward",
+    "maxpool2d_backward",
+    "avgpool2d_forward",
+    "avgpool2d_backward",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_backward",
+    "batchnorm_statistics",
+    "batchnorm_backward",
+    "sgd_step",
+    "sgd_momentum_step",
+    "adam_step",
+]
+
+#: Backend names accepted by ``set_backend``.
+BACKENDS = ("numpy", "fast")
+
+#: The kernels every backend provides.
+KERNELS = tuple(name for name in numpy_backend.__all__ if name != "NAME")
+
+_active: ModuleType = numpy_backend
+_compile_seconds: dict[str, float] = {"numpy": 0.0}
+
+
+def set_backend(name: str) -> None:
+    """Choose the kernels' backend: "numpy" (always available, the reference) or "fast" (numba).
+
+    The first switch to "fast" in a process compiles (or loads from numba's
+    on-disk cache) every kernel for float32 and float64; ``backend_info()``
+    reports how long that took.  Raises ValueError for an unknown name and
+    RuntimeError when "fast" is asked for without numba installed.
+    """
+    global _active
+    if name not in BACKENDS:
+        raise ValueError(f"Unknown backend {name!r}; valid choices are: {', '.join(BACKENDS)}")
+    if name == "numpy":
+        _active = numpy_backend
+        return
+    if importlib.util.find_spec("numba") is None:
+        raise RuntimeError(
+            "the 'fast' backend needs numba, which is not installed: pip install zeronn[fast] "
+            "(or pip install numba); the 'numpy' backend works without it"
+        )
+    from zeronn.kernels import numba_backend
+
+    if "fast" not in _compile_seconds:
+        start = time.perf_counter()
+        numba_backend.warm_up()
+        _compile_seconds["fast"] = time.perf_counter() - start
+    _active = numba_backend
+
+
+def get_backend() -> str:
+    """The name of the active backend: "numpy" or "fast"."""
+    return str(_active.NAME)
+
+
+def backend_info() -> dict[str, Any]:
+    """What runs the kernels: backend name, library versions, first-call compile (or cache load) seconds."""
+    info: dict[str, Any] = {"backend": get_backend(), "numpy": np.__version__,
+                            "compile_seconds": _compile_seconds.get(get_backend())}
+    if get_backend() == "fast":
+        from zeronn.kernels import numba_backend
+
+        info.update(numba_backend.describe())
+    return info
+
+
+def _backend_from_environment() -> None:
+    """Apply ``ZERONN_BACKEND`` if set (an unknown value raises ValueError naming the variable)."""
+    requested = os.environ.get("ZERONN_BACKEND", "").strip().lower()
+    if not requested:
+        return
+    if requested not in BACKENDS:
+        raise ValueError(
+            f"ZERONN_BACKEND={requested!r} is not a backend; valid choices are: {', '.join(BACKENDS)}"
+        )
+    set_backend(requested)
+
+
+# ---------------------------------------------------------------------- the kernels (see the backends' docstrings)
+Pads = numpy_backend.Pads
+Pair = numpy_backend.Pair
+output_size = numpy_backend.output_size
+window_slices = numpy_backend.window_slices
+
+
+def im2col(x: np.ndarray, kernel: Pair, stride: Pair, pads: Pads, dilation: Pair,
+           dtype: Optional[np.dtype] = None) -> np.ndarray:
+    """The im2col matrix (C*kh*kw, H_out*W_out*N) of x (N, C, H, W); see ``numpy_backend.im2col``."""
+    return _active.im2col(x, kernel, stride, pads, dilation, dtype)
+
+
+def col2im(dcols: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pair, pads: Pads,
+           dilation: Pair) -> np.ndarray:
+    """dx (N, C, H, W) from dX_col, the adjoint of ``im2col``; see ``numpy_backend.col2im``."""
+    return _active.col2im(dcols, x_shape, kernel, stride, pads, dilation)
+
+
+def matmul_transposed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b.T for a long shared inner axis; see ``numpy_backend.matmul_transposed``."""
+    return _active.matmul_transposed(a, b)
+
+
+def relu_forward(x: np.ndarray) -> np.ndarray:
+    """y = max(x, 0)."""
+    return _active.relu_forward(x)
+
+
+def relu_backward(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """dx = g * (y > 0)."""
+    return _active.relu_backward(y, g)
+
+
+def column_sum(g: np.ndarray) -> np.ndarray:
+    """g.sum(axis=0) of a (N, K) array."""
+    return _active.column_sum(g)
+
+
+def maxpool2d_forward(x: np.ndarray, kernel: Pair, stride: Pair, pad: Pair) -> tuple[np.ndarray, np.ndarray]:
+    """(y, argmax) of max pooling; see ``numpy_backend.maxpool2d_forward``."""
+    return _active.maxpool2d_forward(x, kernel, stride, pad)
+
+
+def maxpool2d_backward(g: np.ndarray, argmax: np.ndarray, x_shape: tuple[int, ...], kernel: Pair,
+                       stride: Pair, pad: Pair) -> np.ndarray:
+    """dx of max pooling: each window's gradient to its maximum; see ``numpy_backend.maxpool2d_backward``."""
+    return _active.maxpool2d_backward(g, argmax, x_shape, kernel, stride, pad)
+
+
+def avgpool2d_forward(x: np.ndarray, kernel: Pair, stride: Pair, pad: Pair, divisor: np.ndarray) -> np.ndarray:
+    """y of average pooling; see ``numpy_backend.avgpool2d_forward``."""
+    return _active.avgpool2d_forward(x, kernel, stride, pad, divisor)
+
+
+def avgpool2d_backward(g: np.ndarray, x_shape: tuple[int, ...], kernel: Pair, stride: Pair, pad: Pair,
+                       divisor: np.ndarray) -> np.ndarray:
+    """dx of average pooling; see ``numpy_backend.avgpool2d_backward``."""
+    return _active.avgpool2d_backward(g, x_shape, kernel, stride, pad, divisor)
+
+
+def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(losses (N,), probs (N, C)) of softmax cross-entropy; see ``numpy_backend.softmax_cross_entropy``."""
+    return _active.softmax_cross_entropy(logits, target)
+
+
+def softmax_cross_entropy_backward(probs: np.ndarray, target: np.ndarray, scale: float) -> np.ndarray:
+    """scale * (probs - onehot(target))."""
+    return _active.softmax_cross_entropy_backward(probs, target, scale)
+
+
+def batchnorm_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean (C,), biased var (C,)) of x (N, C, L)."""
+    return _active.batchnorm_statistics(x)
+
+
+def batchnorm_backward(g: np.ndarray, xhat: np.ndarray, scale: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                     np.ndarray]:
+    """(dx, dgamma, dbeta) of training-mode batch norm; see ``numpy_backend.batchnorm_backward``."""
+    return _active.batchnorm_backward(g, xhat, scale)
+
+
+def sgd_step(p: np.ndarray, g: np.ndarray, lr: float) -> None:
+    """p = p - lr * g, in place."""
+    _active.sgd_step(p, g, lr)
+
+
+def sgd_momentum_step(p: np.ndarray, g: np.ndarray, buf: np.ndarray, lr: float, momentum: float,
+                      dampening: float, nesterov: bool) -> None:
+    """SGD with momentum (after the first step), in place; see ``numpy_backend.sgd_momentum_step``."""
+    _active.sgd_momentum_step(p, g, buf, lr, momentum, dampening, nesterov)
+
+
+def adam_step(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, lr: float, beta1: float,
+              beta2: float, eps: float, step: int, v_max: Optional[np.ndarray] = None) -> None:
+    """One Adam update, in place; see ``numpy_backend.adam_step``."""
+    _active.adam_step(p, g, m, v, lr, beta1, beta2, eps, step, v_max)
+
+
+_backend_from_environment()
