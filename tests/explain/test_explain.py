@@ -146,3 +146,40 @@ def test_the_formulas_are_read_from_the_docstring_of_any_layer():
     assert double.grad_input_sample == pytest.approx((2 * explanation.records[1].grad_input_sample[0],
                                                       2 * explanation.records[1].grad_input_sample[1],
                                                       2 * explanation.records[1].grad_input_sample[2]))
+
+
+@pytest.mark.parametrize("name", losses.LOSSES)
+def test_the_loss_shows_its_docstring_formulas(name):
+    if name in ("cross_entropy", "nll"):
+        model = nn.Sequential(nn.Linear(3, 3, rng=0), nn.LogSoftmax()) if name == "nll" else nn.Linear(3, 3, rng=0)
+        target = np.array([0, 2, 1, 1])
+    else:
+        model, target = tutorial_network(), Y
+    explanation = explain(model, X, target, loss=name)
+    formulas = zeronn.explain.formulas_of(type(losses.get_loss(name)))
+    forward = formulas.forward[0].split("   ")[0].strip()                 # e.g. "l = (p - y)^2"
+    backward = formulas.backward[0].split("   ")[0].strip()               # e.g. "dl/dp = 2 * (p - y)"
+    assert forward in explanation.text and backward in explanation.text
+    assert explanation.loss.formula[0] == formulas.forward[0]
+
+
+def test_the_loss_shows_live_shapes_and_only_its_own_reduction():
+    explanation = explain(tutorial_network(), X, Y, loss=losses.MSELoss())
+    record, text = explanation.loss, explanation.text
+    assert record.shapes[0] == "prediction (4, 1), target (4, 1) -> l (4, 1)"
+    assert record.formula[1].startswith("mean: L = sum(l) / n   ") and record.shapes[1] == "(4, 1) -> ()   divided by 4"
+    assert "mean: dL/dp = 2 * (p - y) / n" in text and "sum:  L = sum(l)" not in text
+    assert explanation.to_dict()["loss"]["reduction"] == "mean"
+    summed = explain(tutorial_network(), X, Y, loss="sse").text
+    assert "sum:  L = sum(l)" in summed and "mean:" not in summed
+    classes = explain(nn.Linear(3, 3, rng=0), X, np.array([0, 2, 1, 1])).loss
+    mean = next(i for i, line in enumerate(classes.formula) if line.startswith("mean: L = sum(l) / N"))
+    assert classes.shapes[mean] == "(4,) -> ()   divided by 4"
+
+
+def test_a_loss_with_reduction_none_is_explained():
+    model = tutorial_network()
+    explanation = explain(model, X, Y, loss=losses.MSELoss(reduction="none"), lang="zh")
+    assert "none: L = l" in explanation.text and "预测 (4, 1)，目标 (4, 1) -> l (4, 1)" in explanation.text
+    assert explanation.loss.value == pytest.approx(float(losses.SSELoss()(model(X), Y)), rel=1e-6)   # sum(l)
+    assert "sum(l) = " in explanation.text

@@ -70,15 +70,15 @@ def run(args: argparse.Namespace) -> int:
     """Run the test and print the suggestion; return the exit code."""
     import zeronn
     from zeronn.cli import settings as run_settings
-    from zeronn.cli.train import _check_outputs, _load_data, _make_optimizer, build_model
+    from zeronn.cli.training_setup import build_model, check_model_outputs, load_training_data, make_optimizer
 
     args.lr = args.lr if isinstance(args.lr, float) else None
     settings = run_settings.resolve(args)
     zeronn.manual_seed(settings.seed)
-    data = _load_data(settings)
+    data = load_training_data(settings)
     model, model_source = build_model(settings, data.input_shape, data.num_classes)
-    loss = _check_outputs(model, data.x_train, data.num_classes, model_source)
-    optimizer = _make_optimizer(settings, model)
+    loss = check_model_outputs(model, data.x_train, data.num_classes, model_source)
+    optimizer = make_optimizer(settings, model)
     result = find_lr(model, optimizer, loss, data.x_train, data.y_train, batch_size=settings.batch_size,
                      seed=settings.seed, num_steps=args.steps, start_lr=args.start_lr, end_lr=args.end_lr)
     low = result.lrs[int(min(range(len(result.losses)), key=lambda i: result.losses[i]))]

@@ -10,14 +10,13 @@ import sys
 import time
 from typing import Any, Optional
 
-import numpy as np
-
 from zeronn.cli.errors import CLIError
 from zeronn.cli.lr_find import parse_lr
 from zeronn.cli.settings import MAX_EPOCHS, MAX_SAMPLES, TrainSettings, defaults_table
+from zeronn.cli.training_setup import build_model, check_model_outputs, load_training_data, make_optimizer
 from zeronn.models import MAX_PARAMETERS, PRESET_DESCRIPTIONS
 
-__all__ = ["add_parser", "run", "build_model", "CHECKPOINT_DIR", "MODEL_FILE"]
+__all__ = ["add_parser", "run", "CHECKPOINT_DIR", "MODEL_FILE"]
 
 MODEL_FILE = "model.safetensors"
 _D = TrainSettings()          # the defaults that --help names
@@ -158,60 +157,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 # ----------------------------------------------------------------------------------------- model
-def _is_file_model(name: str) -> bool:
-    return name.lower().endswith((".json", ".yaml", ".yml"))
-
-
-def build_model(settings: TrainSettings, input_shape: tuple[int, ...], num_classes: int) -> tuple[Any, str]:
-    """Build the preset or architecture file named by ``settings.model``; return (model, description)."""
-    from zeronn.models import build_preset, load_architecture
-
-    name = settings.model
-    if _is_file_model(name):
-        for key in ("hidden", "dropout"):
-            if getattr(settings, key) is not None:
-                raise CLIError(f"--{key} applies to presets; set it in {name} instead")
-        architecture = load_architecture(name)
-        if architecture.input_shape is not None and tuple(architecture.input_shape) != tuple(input_shape):
-            raise CLIError(f"{name} declares input_shape {list(architecture.input_shape)}, "
-                           f"but the data gives samples of shape {list(input_shape)}")
-        return architecture.model, f"{os.path.basename(name)} (architecture file)"
-    if settings.activation != "relu" and name != "mlp":
-        raise CLIError(f"--activation applies to --model mlp only, not {name!r}")
-    if settings.hidden is not None and name != "mlp":
-        raise CLIError(f"--hidden applies to --model mlp only, not {name!r}")
-    model = build_preset(name, input_shape, num_classes, hidden=settings.hidden, activation=settings.activation,
-                         dropout=settings.dropout)
-    return model, name
-
-
-def _check_outputs(model: Any, x: np.ndarray, num_classes: int, source: str) -> str:
-    """Run one sample through the model; check it gives one score per class; return the loss name."""
-    from zeronn.grad_mode import no_grad
-    from zeronn.train.inference import output_kind
-
-    model.eval()
-    try:
-        with no_grad():
-            out = model(x[:1])
-    except ValueError as error:
-        raise CLIError(f"the model {source} does not fit the data: {error}") from None
-    finally:
-        model.train()
-    if out.ndim != 2 or out.shape[1] != num_classes:
-        raise CLIError(
-            f"the model {source} gives outputs of shape {tuple(out.shape[1:])} per sample, but the data has "
-            f"{num_classes} classes: end it with a layer of {num_classes} outputs (e.g. Linear(..., {num_classes}))"
-        )
-    kind = output_kind(model)
-    if kind in ("probabilities", "sigmoid"):
-        raise CLIError(
-            f"the model {source} ends with a {'Softmax' if kind == 'probabilities' else 'Sigmoid'}; remove it: "
-            "training uses the cross-entropy loss on raw scores (logits), which includes the softmax"
-        )
-    return "nll" if kind == "log_probabilities" else "cross_entropy"
-
-
 def _bytes_text(count: float) -> str:
     return f"{count / 1e9:,.1f} GB" if count >= 1e9 else f"{count / 1e6:,.1f} MB"
 
@@ -232,20 +177,6 @@ def _check_memory(model: Any, data: Any, settings: TrainSettings) -> None:
 
 
 # ----------------------------------------------------------------------------------------- optimizer
-def _make_optimizer(settings: TrainSettings, model: Any) -> Any:
-    from zeronn.optim import get_optimizer
-
-    name = settings.optimizer
-    options: dict[str, Any] = {"lr": settings.lr}
-    if settings.momentum is not None:
-        if name not in ("sgd", "rmsprop"):
-            raise CLIError(f"--momentum applies to sgd and rmsprop, not {name!r}")
-        options["momentum"] = settings.momentum
-    if settings.weight_decay is not None:
-        options["weight_decay"] = settings.weight_decay
-    return get_optimizer(name, model.parameters(), **options)
-
-
 def _make_scheduler(settings: TrainSettings, optimizer: Any, epochs: Optional[int] = None) -> Any:
     from zeronn.optim import lr_scheduler
 
@@ -351,18 +282,6 @@ def _dataset_details(data: Any, settings: TrainSettings) -> str:
             f"{n_test} test samples, input {shape}, {data.num_classes} classes")
 
 
-def _load_data(settings: TrainSettings) -> Any:
-    from zeronn.cli.data_sources import load_dataset
-
-    if settings.data == "xor" and settings.validation_split:
-        raise CLIError("xor has only 4 rows: it cannot spare any for validation (leave out --validation-split)")
-    return load_dataset(
-        settings.data or "", seed=settings.seed, test_split=settings.test_split, limit=settings.limit,
-        samples=settings.samples, noise=settings.noise, label_column=settings.label_column,
-        encoding=settings.encoding,
-    )
-
-
 def _save_interrupted(out: str, trainer: Any, info: dict[str, Any]) -> str:
     """After Ctrl-C: write the model as trained so far (with its info), and its history; return a sentence."""
     from zeronn.cli.modelfile import save_model
@@ -430,15 +349,15 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"nothing to resume in {out}: no checkpoint was written there yet")
 
     zeronn.manual_seed(settings.seed)
-    data = _load_data(settings)
+    data = load_training_data(settings)
     model, model_source = build_model(settings, data.input_shape, data.num_classes)
-    loss = _check_outputs(model, data.x_train, data.num_classes, model_source)
+    loss = check_model_outputs(model, data.x_train, data.num_classes, model_source)
     _check_memory(model, data, settings)
     if auto:
         from zeronn.cli.lr_find import auto_lr
 
-        settings.lr = auto_lr(model, _make_optimizer(settings, model), loss, data, settings, out, quiet=settings.quiet)
-    optimizer = _make_optimizer(settings, model)
+        settings.lr = auto_lr(model, make_optimizer(settings, model), loss, data, settings, out, quiet=settings.quiet)
+    optimizer = make_optimizer(settings, model)
     scheduler = _make_scheduler(settings, optimizer)
     callbacks, recorder = _callbacks(settings, data, out)
     doctor = None

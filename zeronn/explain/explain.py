@@ -13,7 +13,7 @@ from zeronn.explain.docstring import Formulas, formulas_of, split_formula
 from zeronn.explain.shapes import backward_shapes, forward_shapes, shape_text
 from zeronn.explain.tutorial import is_tutorial_network, tutorial_lines, tutorial_loss_line
 from zeronn.lang import resolve_lang, tr
-from zeronn.losses import CrossEntropyLoss, Loss, MSELoss, get_loss
+from zeronn.losses import REDUCTIONS, CrossEntropyLoss, Loss, MSELoss, get_loss
 from zeronn.nn.layer import Layer
 from zeronn.nn.sequential import Sequential
 
@@ -91,17 +91,27 @@ class LayerRecord:
 
 @dataclass
 class LossRecord:
-    """The loss of the explained batch: its formula, value and the gradient that starts backward."""
+    """The loss of the explained batch: its formula, value and the gradient that starts backward.
+
+    ``formula`` holds the ``Forward:`` and ``Backward:`` lines of the loss's
+    docstring for its reduction (the lines of the other reductions left out);
+    ``shapes[i]`` is the live shape text of ``formula[i]`` ("" where none).
+    With reduction "none", ``value`` is sum(l), the loss whose gradient
+    ``backward()`` (grad_out 1) gives.
+    """
 
     name: str
     formula: list[str]
     value: Optional[float]
     grad_shape: tuple[int, ...]
     tutorial: Optional[str] = None
+    shapes: list[str] = field(default_factory=list)
+    reduction: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "formula": list(self.formula), "value": self.value,
-                "grad_shape": list(self.grad_shape), "tutorial": self.tutorial}
+        return {"name": self.name, "formula": list(self.formula), "shapes": list(self.shapes),
+                "reduction": self.reduction, "value": self.value, "grad_shape": list(self.grad_shape),
+                "tutorial": self.tutorial}
 
 
 @dataclass
@@ -276,11 +286,51 @@ def _loss(output: np.ndarray, y: Any, loss: Any, lang: str) -> tuple[LossRecord,
         formula = [tr("no targets given: backward starts from g = 1 for every output (L = sum of the outputs)",
                       "没有给目标值：反向传播从每个输出的 g = 1 开始（L = 所有输出之和）", lang)]
         return LossRecord("none", formula, None, tuple(g.shape)), g
-    value = float(loss_fn(output, np.asarray(y)))
-    g = loss_fn.backward()
+    target = np.asarray(y)
+    result = loss_fn(output, target)
+    value = float(np.sum(result))                               # sum(l) for reduction "none"
+    g = loss_fn.backward()                                      # (same shape as output)
+    elements = np.asarray(loss_fn._elements)                    # l, the unreduced losses of this call
+    formula, shapes = _loss_lines(loss_fn, output, target, elements, g, lang)
+    return LossRecord(repr(loss_fn), formula, value, tuple(g.shape), shapes=shapes, reduction=loss_fn.reduction), g
+
+
+def _reduction_of(line: str) -> Optional[str]:
+    """``"mean"`` for a docstring line ``"mean: L = sum(l) / n"``; None for a line about no single reduction."""
+    label, colon, _ = line.partition(":")
+    return label.strip() if colon and label.strip() in REDUCTIONS else None
+
+
+def _loss_lines(loss_fn: Loss, output: np.ndarray, target: np.ndarray, elements: np.ndarray, g: np.ndarray,
+                lang: str) -> tuple[list[str], list[str]]:
+    """The loss's Forward and Backward lines for its own reduction, each with its live shapes ("" where none).
+
+    The first forward line gets the shapes of prediction, target and l; the
+    line of the active reduction gets how l is reduced (forward) or the shape
+    of dL/d(prediction) (backward).  A loss without the paragraphs shows its summary line.
+    """
     formulas = formulas_of(type(loss_fn))
-    formula = formulas.forward + formulas.backward if formulas.forward else [formulas.summary]
-    return LossRecord(repr(loss_fn), formula, value, tuple(g.shape)), g
+    if not formulas.forward:
+        return [formulas.summary], [""]
+    l_shape = shape_text(elements.shape)
+    divided = tr(f"divided by {elements.size}", f"除以 {elements.size}", lang)
+    reduced = {"mean": f"{l_shape} -> ()   {divided}", "sum": f"{l_shape} -> ()", "none": l_shape}
+    first = tr(f"prediction {shape_text(output.shape)}, target {shape_text(target.shape)} -> l {l_shape}",
+               f"预测 {shape_text(output.shape)}，目标 {shape_text(target.shape)} -> l {l_shape}", lang)
+    lines: list[str] = []
+    shapes: list[str] = []
+    for is_forward, paragraph in ((True, formulas.forward), (False, formulas.backward)):
+        for position, line in enumerate(paragraph):
+            reduction = _reduction_of(line)
+            if reduction is not None and reduction != loss_fn.reduction:
+                continue                                        # another reduction's line
+            if reduction is not None:
+                shape = reduced[reduction] if is_forward else shape_text(g.shape)
+            else:
+                shape = first if is_forward and position == 0 else ""
+            lines.append(line)
+            shapes.append(shape)
+    return lines, shapes
 
 
 def _backward(steps: list[tuple[str, Layer]], inputs: list[np.ndarray], outputs: list[np.ndarray],
@@ -404,11 +454,13 @@ def _render(explanation: Explanation, *, markdown: bool) -> str:
     loss = explanation.loss
     loss_title = tr("Loss", "损失函数", lang)
     lines += [f"## {loss_title}" if markdown else loss_title, ""]
-    body = [split_formula(line)[0] for line in loss.formula]
+    body = [_pad(split_formula(line)[0], shapes)
+            for line, shapes in zip(loss.formula, loss.shapes + [""] * (len(loss.formula) - len(loss.shapes)))]
     if loss.value is not None:
         grad = shape_text(loss.grad_shape)
-        body.append(tr(f"L = {loss.value:.6g};  g = dL/d(output) {grad} starts the backward pass",
-                       f"L = {loss.value:.6g}；g = dL/d(输出) {grad}，反向传播从这里开始", lang))
+        value = "sum(l)" if loss.reduction == "none" else "L"
+        body.append(tr(f"{value} = {loss.value:.6g};  g = dL/d(output) {grad} starts the backward pass",
+                       f"{value} = {loss.value:.6g}；g = dL/d(输出) {grad}，反向传播从这里开始", lang))
     if loss.tutorial:
         body.append(loss.tutorial)
     lines += _block(loss.name, body, markdown)

@@ -18,8 +18,17 @@ GRAD_EPS = 1e-12
 class BCELoss(Loss):
     """Binary cross-entropy between predicted probabilities p in [0, 1] and targets y in [0, 1].
 
-    Per element:  l = -(y * log(p) + (1 - y) * log(1 - p)),   each log floored at -100
-                  dl/dp = (p - y) / (p * (1 - p)),            the denominator floored at 1e-12
+    Forward:   l = -(y * max(log(p), -100) + (1 - y) * max(log(1 - p), -100))   element by element
+               mean: L = sum(l) / n         n = l.size, every element (N * D for p of shape (N, D))
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl/dp = (p - y) / max(p * (1 - p), 1e-12)
+               mean: dL/dp = (p - y) / max(p * (1 - p), 1e-12) / n
+               sum:  dL/dp = (p - y) / max(p * (1 - p), 1e-12)
+               none: dL/dp = g * (p - y) / max(p * (1 - p), 1e-12)   g = the grad_out given to backward
+
+    The floors are PyTorch's: a prediction of exactly 0 or 1 costs at most 100,
+    not inf, and its gradient stays finite.  p and y have the same shape.
 
     Predictions outside [0, 1] and targets outside [0, 1] are a ``ValueError``
     (a target of 2 would give a negative "loss").  Feed it the output of a ``Sigmoid``.  For raw scores use

@@ -14,9 +14,15 @@ __all__ = ["BCEWithLogitsLoss"]
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy of sigmoid(z) against targets y in [0, 1], computed from the logits z.
 
-    Per element:  l = -(y * log(sigmoid(z)) + (1 - y) * log(1 - sigmoid(z)))
-                    = max(z, 0) - z * y + log(1 + exp(-|z|))      (stable form: exp never overflows)
-                  dl/dz = sigmoid(z) - y
+    Forward:   l = -(y * log(sigmoid(z)) + (1 - y) * log(1 - sigmoid(z)))   z = the logits, element by element
+               = max(z, 0) - z * y + log(1 + exp(-|z|))   the form computed: exp never overflows
+               mean: L = sum(l) / n         n = l.size, every element (N * D for z of shape (N, D))
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl/dz = sigmoid(z) - y
+               mean: dL/dz = (sigmoid(z) - y) / n
+               sum:  dL/dz = sigmoid(z) - y
+               none: dL/dz = g * (sigmoid(z) - y)   g = the grad_out given to backward
 
     Targets outside [0, 1] are a ``ValueError``.  Use it instead of
     ``Sigmoid`` + ``BCELoss``: the same loss, without the overflow and

@@ -21,16 +21,24 @@ class CrossEntropyLoss(Loss):
     last layer should be a ``Linear`` without activation.  Targets are either
     class indices t (N,) (integers in [0, C)) or probabilities y (N, C) (e.g.
     one-hot rows: every entry >= 0, every row summing to 1; anything else is
-    a ``ValueError``, as is an index outside [0, C)).  With log p = log_softmax(x) = x - logsumexp(x) per row:
+    a ``ValueError``, as is an index outside [0, C)).
 
-      class indices:  l_n = -log p[n, t_n] = logsumexp(x_n) - x[n, t_n]
-      probabilities:  l_n = -sum_c y[n, c] * log p[n, c]
-      gradient:       dl_n/dx[n, c] = p[n, c] * sum_c' y[n, c'] - y[n, c]
-                      (= p - onehot(t) for class indices: "softmax minus target")
+    Forward:   log p = x - logsumexp(x)     per row: p = softmax(x), x (N, C) the logits
+               class indices t (N,):  l_n = -log p[n, t_n] = logsumexp(x_n) - x[n, t_n]
+               probabilities y (N, C):  l_n = -sum_c y[n, c] * log p[n, c]
+               label smoothing eps > 0:  y = (1 - eps) * y + eps / C  (y = onehot(t) for class indices),
+               then l_n = -sum_c y[n, c] * log p[n, c]
+               mean: L = sum(l) / N         one loss per sample, l (N,): "mean" divides by N
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl_n/dx[n, c] = p[n, c] * sum_c' y[n, c'] - y[n, c]   (N, C), with y as in forward
+               = p - onehot(t) for class indices without smoothing: "softmax minus target"
+               mean: dL/dx = (p * sum_c' y - y) / N
+               sum:  dL/dx = p * sum_c' y - y
+               none: dL/dx[n] = g_n * (p[n] * sum_c' y[n, c'] - y[n])   g = the grad_out given to backward
 
-    Label smoothing eps replaces the target by (1 - eps) * y + eps / C, so
-    the true class gets 1 - eps + eps/C and every other class eps/C (PyTorch's
-    definition).  "mean" divides by N, the number of samples.
+    Label smoothing eps gives the true class 1 - eps + eps/C and every other
+    class eps/C (PyTorch's definition).
 
     Example: logits [0, ln 3] and class 1 give p = [1/4, 3/4] and
     l = -ln(3/4) = 0.2877; the gradient is [1/4, 3/4 - 1] = [0.25, -0.25].

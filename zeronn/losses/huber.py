@@ -16,10 +16,15 @@ __all__ = ["HuberLoss"]
 class HuberLoss(Loss):
     """Squared error near the target, absolute error far from it: robust to outliers.
 
-    With d = p - y:
-      l = d^2 / 2                     where |d| <= delta
-      l = delta * (|d| - delta / 2)   elsewhere
-      dl/dp = clip(d, -delta, delta)
+    Forward:   l = d^2 / 2  where |d| <= delta      d = p - y, element by element (p, y, l of one shape)
+               l = delta * (|d| - delta / 2)  where |d| > delta
+               mean: L = sum(l) / n         n = l.size, every element (N * D for p of shape (N, D))
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl/dp = clip(d, -delta, delta)   d where |d| <= delta, else delta * sign(d)
+               mean: dL/dp = clip(d, -delta, delta) / n
+               sum:  dL/dp = clip(d, -delta, delta)
+               none: dL/dp = g * clip(d, -delta, delta)   g = the grad_out given to backward
 
     The two pieces meet with equal value and slope at |d| = delta.
 

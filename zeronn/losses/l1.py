@@ -13,7 +13,14 @@ __all__ = ["L1Loss"]
 class L1Loss(Loss):
     """Absolute error between prediction and target, averaged by default.
 
-    Per element:  l = |p - y|                 dl/dp = sign(p - y)   (0 where p = y, as in PyTorch)
+    Forward:   l = |p - y|                  element by element: p, y and l all have the same shape
+               mean: L = sum(l) / n         n = l.size, every element (N * D for p of shape (N, D))
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl/dp = sign(p - y)          0 where p = y, as in PyTorch
+               mean: dL/dp = sign(p - y) / n
+               sum:  dL/dp = sign(p - y)
+               none: dL/dp = g * sign(p - y)   g = the grad_out given to backward (l's shape, or a scalar)
 
     Parameters
     ----------

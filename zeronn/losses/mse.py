@@ -13,10 +13,18 @@ __all__ = ["MSELoss"]
 class MSELoss(Loss):
     """Squared error between prediction and target, averaged by default.
 
-    Per element:  l = (p - y)^2               dl/dp = 2 * (p - y)
-    Reduced:      mean: L = sum(l) / n   (n = number of elements);  sum: L = sum(l)
+    Forward:   l = (p - y)^2                element by element: p, y and l all have the same shape
+               mean: L = sum(l) / n         n = l.size, every element (N * D for p of shape (N, D))
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl/dp = 2 * (p - y)
+               mean: dL/dp = 2 * (p - y) / n
+               sum:  dL/dp = 2 * (p - y)
+               none: dL/dp = g * 2 * (p - y)   g = the grad_out given to backward (l's shape, or a scalar)
 
-    Prediction and target must have the same shape (no broadcasting).
+    p is the prediction, y the target; they must have the same shape (no
+    broadcasting).  ``backward(g)`` multiplies the mean and sum gradients by
+    the scalar g too (default 1), as the chain rule says.
 
     Parameters
     ----------

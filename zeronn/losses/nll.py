@@ -13,11 +13,16 @@ __all__ = ["NLLLoss"]
 class NLLLoss(Loss):
     """Negative log-likelihood: minus the log-probability given to the true class.
 
-    Input a (N, C) holds log-probabilities (the output of ``LogSoftmax``),
-    targets t (N,) class indices in [0, C).
+    Forward:   l_n = -a[n, t_n]             a (N, C) log-probabilities, t (N,) class indices in [0, C)
+               mean: L = sum(l) / N         one loss per sample, l (N,): "mean" divides by N
+               sum:  L = sum(l)
+               none: L = l
+    Backward:  dl_n/da[n, c] = -1 if c = t_n, else 0   that is, -onehot(t) (N, C)
+               mean: dL/da = -onehot(t) / N
+               sum:  dL/da = -onehot(t)
+               none: dL/da[n] = -g_n * onehot(t_n)   g = the grad_out given to backward ((N,) or a scalar)
 
-      l_n = -a[n, t_n]          dl_n/da[n, c] = -1 if c = t_n, else 0
-
+    The input a holds log-probabilities (the output of ``LogSoftmax``).
     ``LogSoftmax`` followed by ``NLLLoss`` equals ``CrossEntropyLoss``.
 
     Parameters
