@@ -29,12 +29,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import SETTLE_S, blas_report, cpu_model  # noqa: E402
-
 import zeronn  # noqa: E402
 import zeronn.doctor.recorder as recorder_module  # noqa: E402
 from zeronn import nn  # noqa: E402
 from zeronn.doctor import Doctor  # noqa: E402
+
+from _common import SETTLE_S, blas_report, cpu_model  # noqa: E402
 
 #: Seconds spent in the doctor's own code during the current epoch.
 _IN_DOCTOR = [0.0]

@@ -8,8 +8,7 @@ every epoch only to show progress.
 """
 
 import zeronn
-from zeronn.nn import (BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Dropout2d, Flatten, Linear, MaxPool2d, ReLU,
-                       Sequential)
+from zeronn.nn import BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Dropout2d, Flatten, Linear, MaxPool2d, ReLU, Sequential
 from zeronn.optim import Adam
 from zeronn.optim.lr_scheduler import CosineAnnealingLR
 

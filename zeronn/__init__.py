@@ -5,18 +5,33 @@ the library around them (losses, optimizers, training loop, data, model files)
 follows PyTorch's names so what you learn here transfers.
 """
 
-from zeronn import data, datasets, functional, io, losses, metrics, models, nn, optim, plot, profiler, testing, train
+from zeronn import (
+    data,
+    datasets,
+    doctor,
+    explain,
+    functional,
+    io,
+    losses,
+    metrics,
+    models,
+    nn,
+    optim,
+    plot,
+    profiler,
+    testing,
+    train,
+)
 from zeronn.dtype import get_default_dtype, set_default_dtype
-from zeronn.kernels import get_backend, set_backend
-from zeronn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from zeronn.grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+from zeronn.gradcheck import GradcheckError, GradcheckResult, gradcheck
 from zeronn.io import load, save
-from zeronn.train import Trainer, evaluate, fit, lr_find, predict
-from zeronn import doctor, explain
-from zeronn.random import manual_seed
+from zeronn.kernels import get_backend, set_backend
 from zeronn.onnx_export import export_onnx
+from zeronn.random import manual_seed
 from zeronn.sweep import sweep
 from zeronn.torch_bridge import from_torch, to_torch
+from zeronn.train import Trainer, evaluate, fit, lr_find, predict
 
 __version__ = "0.1.0"
 

@@ -56,7 +56,7 @@ def test_csv_without_header_and_errors(tmp_path):
     x, y, classes = csv_to_memmap(tmp_path / "n.csv", tmp_path / "n")
     assert x.shape == (3, 2) and classes == ["0", "1"] and y.tolist() == [0, 1, 1]
     (tmp_path / "bad.csv").write_text("a,b,c\n1,2,x\n1,oops,y\n")
-    with pytest.raises(ValueError, match=r"line 3, column 2: 'oops' is not a number"):
+    with pytest.raises(ValueError, match=r"line 3, column 2: 'oops' is not a finite number"):
         csv_to_memmap(tmp_path / "bad.csv", tmp_path / "bad")
     (tmp_path / "ragged.csv").write_text("a,b,c\n1,2,x\n1,y\n")
     with pytest.raises(ValueError, match="line 3: 2 cells"):
@@ -106,3 +106,19 @@ def test_benchmark_trains_a_memmap_with_memory_of_a_batch(tmp_path):
     assert result["file_mb"] > 20
     assert result["anon_peak_above_model_mb"] < 0.5 * result["file_mb"], result
     assert result["accuracy"] > 0.3                                # it learns (chance is 0.1)
+
+
+@pytest.mark.parametrize("cell", ["inf", "nan", "1e999", "-1e39"])
+def test_csv_to_memmap_refuses_non_finite_cells_like_read_csv(tmp_path, cell):
+    path = tmp_path / "points.csv"
+    path.write_text(f"a,b,label\n1,2,x\n3,{cell},y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 3, column 2: .* is not a finite number"):
+        csv_to_memmap(path, tmp_path / "cache")
+    assert not (tmp_path / "cache" / "x.npy").exists()
+
+
+def test_csv_to_memmap_names_the_file_of_a_latin1_csv(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("größe,label\n1,ä\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="latin.csv is not valid utf-8"):
+        csv_to_memmap(path, tmp_path / "cache")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.datasets.synthetic import make_synthetic
 from zeronn.datasets import FASHION_MNIST, MNIST, load_idx_dataset
 from zeronn.datasets.locate import cache_dir, download_dir, search_dirs
-from tests.datasets.synthetic import make_synthetic
 
 NOWHERE = "http://127.0.0.1:9/"       # never contacted: every test finds its files locally
 

@@ -78,3 +78,12 @@ def test_kernels_compile_in_memory_where_no_cache_folder_is_writable(monkeypatch
     monkeypatch.setattr(numba_backend, "_cache_enabled", True)
     double = numba_backend._jit(lambda x: 2 * x)
     assert double(3) == 6 and numba_backend.describe()["disk_cache"] is False
+
+
+def test_malloc_is_tuned_for_reuse_on_glibc_and_left_alone_elsewhere(monkeypatch):
+    import platform
+
+    on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert kernels.backend_info()["malloc_tuned"] is on_glibc
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert kernels._tune_malloc() is False

@@ -38,8 +38,8 @@ from typing import Optional, Union
 
 import numpy as np
 
-__all__ = ["CSVTable", "read_csv", "read_features", "class_names", "encode_labels", "DEFAULT_ENCODING",
-           "MAX_CSV_BYTES"]
+__all__ = ["CSVTable", "read_csv", "read_features", "class_names", "encode_labels", "finite_number",
+           "DEFAULT_ENCODING", "MAX_CSV_BYTES"]
 
 DEFAULT_ENCODING = "utf-8"
 #: Larger files are refused before they are read (parsing a CSV in Python takes about ten times its size).
@@ -83,7 +83,7 @@ class CSVTable:
     has_header: bool
 
 
-def _number(text: str) -> Optional[float]:
+def finite_number(text: str) -> Optional[float]:
     """The finite float ``text`` spells, or None (words, empty cells, nan, inf, 1e999)."""
     try:
         value = float(text)
@@ -202,7 +202,7 @@ def _parse_features(path: str, names: list[str], data_rows: list[list[str]], col
     features = np.empty((len(data_rows), len(columns)), dtype=np.float64)      # (n_rows, n_features)
     for offset, row in enumerate(data_rows):
         for j, column in enumerate(columns):
-            value = _number(row[column])
+            value = finite_number(row[column])
             if value is None:
                 raise ValueError(
                     f"{path}, row {first_line + offset}, column {names[column]!r}: {_describe_bad_cell(row[column])} "
@@ -316,7 +316,7 @@ def read_features(path: PathLike, feature_columns: Sequence[str], label_column: 
 def class_names(labels: Sequence[str]) -> list[str]:
     """The distinct labels, sorted numerically when they are all numbers, else alphabetically."""
     distinct = set(labels)
-    if all(_number(label) is not None for label in distinct):
+    if all(finite_number(label) is not None for label in distinct):
         return sorted(distinct, key=lambda label: (float(label), label))
     return sorted(distinct)
 
@@ -325,10 +325,10 @@ def encode_labels(labels: Sequence[str], classes: Sequence[str], *, source: str 
     """Map each label to its index in ``classes`` (int64, shape (n,)); an unknown label raises ValueError."""
     index = {name: i for i, name in enumerate(classes)}
     # "1.0" and "1" are the same class when the classes are numbers
-    numeric = {value: i for i, name in enumerate(classes) if (value := _number(name)) is not None}
+    numeric = {value: i for i, name in enumerate(classes) if (value := finite_number(name)) is not None}
     codes = np.empty(len(labels), dtype=np.int64)
     for row, label in enumerate(labels):
-        value = _number(label)
+        value = finite_number(label)
         if label in index:
             codes[row] = index[label]
         elif value is not None and value in numeric:

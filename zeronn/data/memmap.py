@@ -26,6 +26,8 @@ from typing import Any, Literal, Optional, Union
 
 import numpy as np
 
+from zeronn.data.csv import finite_number
+
 __all__ = ["write_memmap", "open_memmap", "mnist_memmap", "csv_to_memmap"]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -165,15 +167,26 @@ def mnist_memmap(name: str = "mnist", split: str = "train", *, folder: Optional[
 # ---------------------------------------------------------------------------------------- CSV
 def _csv_rows(path: str, delimiter: str) -> Iterable[list[str]]:
     with open(path, newline="", encoding="utf-8") as handle:
-        yield from csv.reader(handle, delimiter=delimiter)
+        try:
+            yield from csv.reader(handle, delimiter=delimiter)
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{path} is not valid utf-8 text ({error.reason} at byte {error.start} of a block); "
+                             "convert it first, or read it with zeronn.data.read_csv(path, encoding=...)") from None
 
 
-def _is_number(text: str) -> bool:
+def _spells_number(text: str) -> bool:
+    """Whether ``text`` is a number at all (nan, inf, 1e999 included: a row of them is data, not a header)."""
     try:
         float(text)
     except ValueError:
         return False
     return True
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is a finite number that fits float32 (the same rule as ``zeronn.data.read_csv``)."""
+    value = finite_number(text)
+    return value is not None and abs(value) <= np.finfo(np.float32).max
 
 
 def csv_to_memmap(csv_path: PathLike, folder: PathLike, *, label_column: Union[int, str] = -1,
@@ -207,7 +220,7 @@ def csv_to_memmap(csv_path: PathLike, folder: PathLike, *, label_column: Union[i
     if first is None:
         raise ValueError(f"{csv_path} is empty")
     header = isinstance(label_column, str) or not all(
-        _is_number(cell) for i, cell in enumerate(first) if i != _label_index(first, label_column, None))
+        _spells_number(cell) for i, cell in enumerate(first) if i != _label_index(first, label_column, None))
     label = _label_index(first, label_column, first if header else None)
     features = [i for i in range(len(first)) if i != label]
     count, labels = _first_pass(csv_path, delimiter, header, len(first), label)
@@ -258,11 +271,11 @@ def _second_pass(path: str, delimiter: str, header: bool, features: list[int], l
     codes: list[int] = []
     start = 0
     for line, row in enumerate(rows, start=2 if header else 1):
-        try:
-            block.append([float(row[i]) for i in features])
-        except ValueError:
-            bad = next(i for i in features if not _is_number(row[i]))
-            raise ValueError(f"{path}, line {line}, column {bad + 1}: {row[bad]!r} is not a number") from None
+        bad = next((i for i in features if not _is_number(row[i])), None)
+        if bad is not None:
+            raise ValueError(f"{path}, line {line}, column {bad + 1}: {row[bad]!r} is not a finite number "
+                             "(nan, inf and values beyond float32 are refused)")
+        block.append([float(row[i]) for i in features])
         codes.append(number[row[label]])
         if len(block) == block_rows:
             x[start:start + len(block)] = block                                 # (block_rows, n_features)

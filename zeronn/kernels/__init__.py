@@ -16,6 +16,16 @@ which one ran: ``tests/kernels/`` checks that both compute the same thing.
 The environment variable ``ZERONN_BACKEND`` ("numpy" or "fast") chooses the
 backend when zeronn is imported; the default is "numpy".
 
+Memory.  A training step allocates and frees the same few large arrays
+(im2col matrices, feature maps and their gradients) again and again.  With
+glibc's default settings, freed blocks of a few MiB often go back to the
+operating system and the next step pays a page fault per 4 KiB to get them
+back: ~900 faults and 20-40% of a CNN (a) step (batch 100, 30 maps of
+24 x 24) on a 2-core AMD EPYC.  On glibc (Linux), importing this module
+therefore raises malloc's mmap threshold to its maximum (32 MiB) and keeps up
+to 128 MiB of freed memory for reuse (``mallopt``); ``backend_info()``
+reports it as ``malloc_tuned``.  Elsewhere nothing changes.
+
 A backend is a module with one function per name in ``KERNELS`` and a
 ``NAME``.  The fast backend reuses NumPy functions where NumPy is already at
 memory or BLAS speed (im2col, col2im, the products); a GPU backend (CuPy)
@@ -24,8 +34,11 @@ would be another such module.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.util
 import os
+import sys
 import time
 from types import ModuleType
 from typing import Any, Optional
@@ -70,6 +83,29 @@ KERNELS = tuple(name for name in numpy_backend.__all__ if name != "NAME")
 _active: ModuleType = numpy_backend
 _compile_seconds: dict[str, float] = {"numpy": 0.0}
 
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3              # mallopt parameters, from glibc's malloc.h
+MMAP_THRESHOLD_BYTES = 32 * 2**20                          # glibc's largest allowed value
+TRIM_THRESHOLD_BYTES = 128 * 2**20
+
+
+def _tune_malloc() -> bool:
+    """Let glibc's malloc reuse freed large blocks instead of returning them to the OS (see the module notes).
+
+    Returns whether the settings were applied (False where the C library is not glibc).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):                         # musl and others: no mallopt
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
+
+
+_malloc_tuned = _tune_malloc()
+
 
 def set_backend(name: str) -> None:
     """Choose the kernels' backend: "numpy" (always available, the reference) or "fast" (numba).
@@ -107,7 +143,8 @@ def get_backend() -> str:
 def backend_info() -> dict[str, Any]:
     """What runs the kernels: backend name, library versions, first-call compile (or cache load) seconds."""
     info: dict[str, Any] = {"backend": get_backend(), "numpy": np.__version__,
-                            "compile_seconds": _compile_seconds.get(get_backend())}
+                            "compile_seconds": _compile_seconds.get(get_backend()),
+                            "malloc_tuned": _malloc_tuned}
     if get_backend() == "fast":
         from zeronn.kernels import numba_backend
 

@@ -229,15 +229,27 @@ def _maxpool_backward_nchw(g: np.ndarray, argmax: np.ndarray, dx: np.ndarray, kw
 
 
 @_jit
-def _maxpool_backward_chwn(g: np.ndarray, argmax: np.ndarray, dx: np.ndarray, kw: int, sh: int, sw: int,
-                           ph: int, pw: int) -> None:           # pragma: no cover
-    c_, ho, wo, n_ = argmax.shape
+def _maxpool_backward_chwn(g: np.ndarray, argmax: np.ndarray, dx: np.ndarray, kh: int, kw: int, sh: int,
+                           sw: int, ph: int, pw: int) -> None:  # pragma: no cover
+    c_, h_, w_, n_ = dx.shape                                   # batch last; dx need not be zeroed
+    ho, wo = argmax.shape[1], argmax.shape[2]
     for c in range(c_):
-        for r in range(ho):
-            for q in range(wo):
+        for row in range(h_):
+            for col in range(w_):
                 for n in range(n_):
-                    k = argmax[c, r, q, n]
-                    dx[c, r * sh + k // kw - ph, q * sw + k % kw - pw, n] += g[c, r, q, n]
+                    dx[c, row, col, n] = 0.0
+                for i in range(kh):                             # the windows (r, q) that hold (row, col)
+                    t = row + ph - i
+                    if t < 0 or t % sh != 0 or t // sh >= ho:
+                        continue
+                    for j in range(kw):
+                        u = col + pw - j
+                        if u < 0 or u % sw != 0 or u // sw >= wo:
+                            continue
+                        r, q, k = t // sh, u // sw, i * kw + j
+                        for n in range(n_):
+                            if argmax[c, r, q, n] == k:
+                                dx[c, row, col, n] += g[c, r, q, n]
 
 
 def _batch_last(a: np.ndarray) -> bool:
@@ -267,17 +279,24 @@ def maxpool2d_forward(x: np.ndarray, kernel: Pair, stride: Pair, pad: Pair) -> t
 
 def maxpool2d_backward(g: np.ndarray, argmax: np.ndarray, x_shape: tuple[int, ...], kernel: Pair,
                        stride: Pair, pad: Pair) -> np.ndarray:
-    """dx of max pooling; see ``numpy_backend.maxpool2d_backward``."""
+    """dx of max pooling; see ``numpy_backend.maxpool2d_backward``.
+
+    Batch-last data is gathered: each input pixel sums the gradients of the
+    windows whose maximum it is, so dx is written once, in memory order,
+    without zeroing it first (2-2.5x faster than scattering into zeros for
+    (64, 6, 28, 28) and (100, 30, 24, 24) float32).  A C-ordered g (from a
+    Linear after Flatten) is first copied batch-last (0.1 of the 0.5 ms).
+    """
     if g.dtype.kind != "f":
         return numpy_backend.maxpool2d_backward(g, argmax, x_shape, kernel, stride, pad)
     n, c, h, w = x_shape
-    arguments = (kernel[1], *stride, *pad)
     if _batch_last(argmax):
-        dx = np.zeros((c, h, w, n), g.dtype)
-        _maxpool_backward_chwn(g.transpose(1, 2, 3, 0), argmax.transpose(1, 2, 3, 0), dx, *arguments)
+        g_last = np.ascontiguousarray(g.transpose(1, 2, 3, 0))            # (C, Ho, Wo, N), a copy if C-ordered
+        dx = np.empty((c, h, w, n), g.dtype)
+        _maxpool_backward_chwn(g_last, argmax.transpose(1, 2, 3, 0), dx, *kernel, *stride, *pad)
         return dx.transpose(3, 0, 1, 2)
     dx = np.zeros((n, c, h, w), g.dtype)
-    _maxpool_backward_nchw(g, argmax, dx, *arguments)
+    _maxpool_backward_nchw(g, argmax, dx, kernel[1], *stride, *pad)
     return dx
 
 

@@ -229,8 +229,12 @@ def maxpool2d_backward(g: np.ndarray, argmax: np.ndarray, x_shape: tuple[int, ..
     if g.strides != argmax.strides:
         g = _laid_out_like(argmax, g)
     dxp = np.zeros_like(argmax, dtype=g.dtype, shape=(n, c, h + 2 * ph, w + 2 * pw))   # (N, C, Hp, Wp)
+    overlapping = kernel[0] > stride[0] or kernel[1] > stride[1]
     for k, (rows, cols) in enumerate(window_slices(kernel, stride, (1, 1), argmax.shape[2:])):
-        dxp[:, :, rows, cols] += g * (argmax == k)                                      # (N, C, Ho, Wo)
+        if overlapping:
+            dxp[:, :, rows, cols] += g * (argmax == k)                                  # (N, C, Ho, Wo)
+        else:                                   # each pixel in one window at most: write, don't add
+            np.multiply(g, argmax == k, out=dxp[:, :, rows, cols])
     return dxp[:, :, ph:ph + h, pw:pw + w]
 
 

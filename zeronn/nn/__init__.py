@@ -5,13 +5,25 @@ Helpers add their layers' re-exports below, one import line per module.
 
 from zeronn.nn import init
 from zeronn.nn.activation import (
-    ACTIVATIONS, ELU, GELU, LeakyReLU, LogSoftmax, ReLU, SELU, SiLU, Sigmoid, Softmax, Softplus, Swish, Tanh,
+    ACTIVATIONS,
+    ELU,
+    GELU,
+    SELU,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Swish,
+    Tanh,
     get_activation,
 )
 from zeronn.nn.batchnorm import BatchNorm1d, BatchNorm2d
 from zeronn.nn.conv import Conv2d
-from zeronn.nn.dropout2d import Dropout2d
 from zeronn.nn.dropout import Dropout
+from zeronn.nn.dropout2d import Dropout2d
 from zeronn.nn.flatten import Flatten
 from zeronn.nn.identity import Identity
 from zeronn.nn.layer import LAYER_REGISTRY, Layer, layer_from_spec, layer_to_spec, register_layer

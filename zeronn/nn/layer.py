@@ -259,7 +259,7 @@ class Layer:
         for path, layer in self.named_modules():
             for buffer in layer.buffer_names:
                 key = f"{path}.{buffer}" if path else buffer
-                targets[key] = (getattr(layer, buffer), lambda v, l=layer, b=buffer: setattr(l, b, v))
+                targets[key] = (getattr(layer, buffer), lambda v, owner=layer, b=buffer: setattr(owner, b, v))
         return targets
 
     # ------------------------------------------------------------------ config
