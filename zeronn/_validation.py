@@ -74,6 +74,7 @@ __all__ = [
     "check_finite",
     "finite_array",
     "format_shape",
+    "expect_grad_shape",
     "expect_shape",
     "expect_ndim",
 ]
@@ -533,3 +534,18 @@ def expect_shape(owner: Any, x: np.ndarray, pattern: Sequence[Any], hint: str = 
     if not ok:
         message = f"{owner!r} expects input of shape {format_shape(pattern)}, got {format_shape(x.shape)}"
         raise ValueError(message + (f"; {hint}" if hint else ""))
+
+
+def expect_grad_shape(layer: Any, grad_out: Any, expected: tuple[int, ...]) -> np.ndarray:
+    """Return ``grad_out`` as an array if its shape is ``expected`` (the output's), else raise ValueError.
+
+    The check every ``backward`` makes first.  The message names the layer and both shapes, e.g.
+    ``Linear(3 -> 2): backward() expects a gradient of shape (4, 2) (the output's), got (4, 3)``.
+    """
+    grad_out = np.asarray(grad_out)
+    if grad_out.shape != tuple(expected):
+        raise ValueError(
+            f"{layer!r}: backward() expects a gradient of shape {format_shape(expected)} "
+            f"(the output's), got {format_shape(grad_out.shape)}"
+        )
+    return grad_out

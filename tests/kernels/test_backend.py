@@ -87,3 +87,8 @@ def test_malloc_is_tuned_for_reuse_on_glibc_and_left_alone_elsewhere(monkeypatch
     assert kernels.backend_info()["malloc_tuned"] is on_glibc
     monkeypatch.setattr(sys, "platform", "darwin")
     assert kernels._tune_malloc() is False
+
+
+def test_malloc_tuning_can_be_switched_off(monkeypatch):
+    monkeypatch.setenv("ZERONN_TUNE_MALLOC", "0")
+    assert kernels._tune_malloc() is False

@@ -20,11 +20,15 @@ Memory.  A training step allocates and frees the same few large arrays
 (im2col matrices, feature maps and their gradients) again and again.  With
 glibc's default settings, freed blocks of a few MiB often go back to the
 operating system and the next step pays a page fault per 4 KiB to get them
-back: ~900 faults and 20-40% of a CNN (a) step (batch 100, 30 maps of
-24 x 24) on a 2-core AMD EPYC.  On glibc (Linux), importing this module
-therefore raises malloc's mmap threshold to its maximum (32 MiB) and keeps up
-to 128 MiB of freed memory for reuse (``mallopt``); ``backend_info()``
-reports it as ``malloc_tuned``.  Elsewhere nothing changes.
+back: 550-1,100 faults per training step of CNN (a) (batch 100, 30 maps of
+24 x 24; ``benchmarks/bench_cnn.py``), 10-40% of the step's median time on a
+2-core AMD EPYC (numpy backend 8.9 -> 7.9 ms, fast 10.6 -> 6.1 ms; none for
+LeNet-5 at batch 64, whose arrays are smaller).  On glibc (Linux),
+importing this module therefore raises malloc's mmap threshold to its
+maximum (32 MiB) and keeps up to 128 MiB of freed memory for reuse
+(``mallopt``); peak memory (max RSS) of the benchmarks did not change.
+``backend_info()`` reports it as ``malloc_tuned``.  Elsewhere nothing changes.
+An application that manages malloc itself opts out with ``ZERONN_TUNE_MALLOC=0``.
 
 A backend is a module with one function per name in ``KERNELS`` and a
 ``NAME``.  The fast backend reuses NumPy functions where NumPy is already at
@@ -91,9 +95,10 @@ TRIM_THRESHOLD_BYTES = 128 * 2**20
 def _tune_malloc() -> bool:
     """Let glibc's malloc reuse freed large blocks instead of returning them to the OS (see the module notes).
 
-    Returns whether the settings were applied (False where the C library is not glibc).
+    Returns whether the settings were applied (False where the C library is not glibc, or where
+    ``ZERONN_TUNE_MALLOC=0`` asks to leave malloc alone).
     """
-    if not sys.platform.startswith("linux"):
+    if os.environ.get("ZERONN_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
         return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

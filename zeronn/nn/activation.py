@@ -18,8 +18,7 @@ import numpy as np
 
 from zeronn import functional as F
 from zeronn import kernels
-from zeronn._validation import check_choice, check_positive_float
-from zeronn.nn._backward_checks import expect_grad_shape
+from zeronn._validation import check_choice, check_positive_float, expect_grad_shape
 from zeronn.nn.identity import Identity
 from zeronn.nn.layer import Layer
 

@@ -18,10 +18,9 @@ from typing import Any, Optional
 import numpy as np
 
 from zeronn import kernels
-from zeronn._validation import check_in_range, check_positive_float, check_positive_int, format_shape
+from zeronn._validation import check_in_range, check_positive_float, check_positive_int, expect_grad_shape, format_shape
 from zeronn.dtype import resolve_dtype
 from zeronn.nn import init
-from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.layer import Layer
 from zeronn.nn.parameter import Parameter
 

@@ -7,10 +7,9 @@ from typing import Any, Union
 import numpy as np
 
 from zeronn import kernels
-from zeronn._validation import check_positive_int, expect_shape, format_shape, pair
+from zeronn._validation import check_positive_int, expect_grad_shape, expect_shape, format_shape, pair
 from zeronn.kernels import output_size
 from zeronn.nn import init
-from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.layer import Layer
 from zeronn.nn.parameter import Parameter
 from zeronn.random import RngLike, as_rng

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from zeronn._validation import check_probability
-from zeronn.nn._backward_checks import expect_grad_shape
+from zeronn._validation import check_probability, expect_grad_shape
 from zeronn.nn.layer import Layer
 from zeronn.random import RngLike, as_rng
 

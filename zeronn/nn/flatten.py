@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zeronn.nn._backward_checks import expect_grad_shape
+from zeronn._validation import expect_grad_shape
 from zeronn.nn.layer import Layer
 
 __all__ = ["Flatten"]

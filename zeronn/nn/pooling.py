@@ -7,10 +7,9 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from zeronn import kernels
-from zeronn._validation import _is_int, expect_shape, format_shape, pair
+from zeronn._validation import _is_int, expect_grad_shape, expect_shape, format_shape, pair
 from zeronn.dtype import resolve_dtype
 from zeronn.kernels import output_size
-from zeronn.nn._backward_checks import expect_grad_shape
 from zeronn.nn.layer import Layer
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
