@@ -137,17 +137,16 @@ class Conv2d(Layer):
 
     def _side_pads(self) -> tuple[int, int, int, int]:
         """Zeros added (top, bottom, left, right)."""
+        if isinstance(self.padding, tuple):
+            ph, pw = self.padding
+            return ph, ph, pw, pw
         if self.padding == "valid":
             return 0, 0, 0, 0
-        if self.padding == "same":
-            sides = []
-            for k, d in zip(self.kernel_size, self.dilation):
-                total = d * (k - 1)                             # keeps the size at stride 1
-                sides += [total // 2, total - total // 2]       # the odd one out goes after, as in PyTorch
-            return sides[0], sides[1], sides[2], sides[3]
-        assert not isinstance(self.padding, str)                # for mypy: a name was handled above
-        ph, pw = self.padding
-        return ph, ph, pw, pw
+        sides = []                                              # "same"
+        for k, d in zip(self.kernel_size, self.dilation):
+            total = d * (k - 1)                                 # keeps the size at stride 1
+            sides += [total // 2, total - total // 2]           # the odd one out goes after, as in PyTorch
+        return sides[0], sides[1], sides[2], sides[3]
 
     def output_shape(self, height: int, width: int) -> tuple[int, int]:
         """(H_out, W_out) for an input of height x width."""
