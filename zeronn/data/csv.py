@@ -39,7 +39,7 @@ from typing import Optional, Union
 import numpy as np
 
 __all__ = ["CSVTable", "read_csv", "read_features", "class_names", "encode_labels", "finite_number",
-           "DEFAULT_ENCODING", "MAX_CSV_BYTES"]
+           "spells_number", "DEFAULT_ENCODING", "MAX_CSV_BYTES"]
 
 DEFAULT_ENCODING = "utf-8"
 #: Larger files are refused before they are read (parsing a CSV in Python takes about ten times its size).
@@ -147,7 +147,7 @@ def _read_rows(path: str, encoding: str) -> list[list[str]]:
     return rows
 
 
-def _looks_numeric(text: str) -> bool:
+def spells_number(text: str) -> bool:
     """Whether ``text`` spells a float at all (nan, inf and 1e999 included: they are data, not a header)."""
     try:
         float(text)
@@ -158,7 +158,7 @@ def _looks_numeric(text: str) -> bool:
 
 def _has_header(rows: list[list[str]]) -> bool:
     def numbers(row: list[str]) -> int:
-        return sum(_looks_numeric(cell) for cell in row)
+        return sum(spells_number(cell) for cell in row)
 
     if len(rows) == 1:
         return numbers(rows[0]) == 0

@@ -26,7 +26,7 @@ from typing import Any, Literal, Optional, Union
 
 import numpy as np
 
-from zeronn.data.csv import finite_number
+from zeronn.data.csv import finite_number, spells_number
 
 __all__ = ["write_memmap", "open_memmap", "mnist_memmap", "csv_to_memmap"]
 
@@ -174,15 +174,6 @@ def _csv_rows(path: str, delimiter: str) -> Iterable[list[str]]:
                              "convert it first, or read it with zeronn.data.read_csv(path, encoding=...)") from None
 
 
-def _spells_number(text: str) -> bool:
-    """Whether ``text`` is a number at all (nan, inf, 1e999 included: a row of them is data, not a header)."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _is_number(text: str) -> bool:
     """Whether ``text`` is a finite number that fits float32 (the same rule as ``zeronn.data.read_csv``)."""
     value = finite_number(text)
@@ -220,7 +211,7 @@ def csv_to_memmap(csv_path: PathLike, folder: PathLike, *, label_column: Union[i
     if first is None:
         raise ValueError(f"{csv_path} is empty")
     header = isinstance(label_column, str) or not all(
-        _spells_number(cell) for i, cell in enumerate(first) if i != _label_index(first, label_column, None))
+        spells_number(cell) for i, cell in enumerate(first) if i != _label_index(first, label_column, None))
     label = _label_index(first, label_column, first if header else None)
     features = [i for i in range(len(first)) if i != label]
     count, labels = _first_pass(csv_path, delimiter, header, len(first), label)

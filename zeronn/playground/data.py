@@ -28,7 +28,7 @@ from zeronn.data import (
     make_xor,
     read_csv,
 )
-from zeronn.data.csv import class_names, encode_labels
+from zeronn.data.csv import class_names, encode_labels, spells_number
 from zeronn.playground.config import FEATURES, ConfigError, PlaygroundConfig
 
 __all__ = [
@@ -110,15 +110,7 @@ class CSVSource:
     def is_regression(self) -> bool:
         """Numeric labels with more than ``MAX_CLASSES`` distinct values are a real-valued target."""
         distinct = set(self.labels)
-        return len(distinct) > MAX_CLASSES and all(_is_number(label) for label in distinct)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        return len(distinct) > MAX_CLASSES and all(spells_number(label) for label in distinct)
 
 
 def read_csv_source(path: str, *, name: Optional[str] = None) -> CSVSource:
